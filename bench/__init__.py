@@ -1,0 +1,1 @@
+"""gdviz benchmarks: every figure beside its baseline measured in the same run."""

@@ -1,0 +1,37 @@
+"""One measured figure and the timing helper every benchmark uses."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A benchmark result: gdviz's number beside the baseline's, measured in the same run."""
+
+    name: str
+    gdviz: float
+    baseline: float
+    unit: str  # "s" (lower is better) or "steps/s" (higher is better)
+    goal: str
+    higher_is_better: bool = False
+
+    @property
+    def ratio(self) -> float:
+        """How many times better gdviz is than the baseline."""
+        if self.higher_is_better:
+            return self.gdviz / self.baseline
+        return self.baseline / self.gdviz
+
+
+def best_time(fn: Callable[[], object], repeat: int = 5, number: int = 1) -> float:
+    """The fastest of `repeat` timings of `number` calls of fn, in seconds per call."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        best = min(best, (time.perf_counter() - start) / number)
+    return best

@@ -1,0 +1,259 @@
+"""The `gdviz` command: opens the window, or runs a headless verb (presets, eval)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+
+from gdviz.core.expression import ExpressionError
+
+VERBS = ("presets", "eval")
+# Options whose value may begin with '-' (negative coordinates typed as `--at -1,0`).
+VALUE_OPTIONS = frozenset({"--at", "--direction", "--delta", "--start", "--model", "--function"})
+
+
+class UsageError(Exception):
+    """Invalid command-line input: reported as one line on stderr with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line, not argparse's usage dump
+        raise UsageError(message)
+
+
+def _attach_negative_values(argv: Sequence[str]) -> list[str]:
+    """Turn `--at -1,0` into `--at=-1,0` so argparse does not read -1,0 as an option."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in VALUE_OPTIONS and i + 1 < len(argv) and argv[i + 1].startswith("-"):
+            out.append(f"{token}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def parse_numbers(text: str, count: int, what: str) -> tuple[float, ...]:
+    """Parse 'A,B' (count numbers, comma separated) into finite floats, or raise UsageError."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != count:
+        raise UsageError(f"{what} needs {count} comma-separated numbers, got {text!r}")
+    values = []
+    for part in parts:
+        try:
+            value = float(part)
+        except ValueError:
+            raise UsageError(f"{what}: {part!r} is not a number") from None
+        if not math.isfinite(value):
+            raise UsageError(f"{what}: {part!r} must be a finite number")
+        values.append(value)
+    return tuple(values)
+
+
+def _positive_finite(text: str, what: str, allow_negative: bool = False) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{what}: {text!r} is not a number") from None
+    if not math.isfinite(value) or value == 0 or (value < 0 and not allow_negative):
+        rule = "a finite non-zero number" if allow_negative else "a finite number > 0"
+        raise UsageError(f"{what} must be {rule}, got {text!r}")
+    return value
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="gdviz",
+        description="See gradient descent: opens the window on the lecture's log loss L(w, b). "
+        f"Headless verbs: {', '.join(VERBS)} (gdviz VERB --help).",
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--preset", metavar="NAME", help="open a preset (see `gdviz presets`)")
+    source.add_argument(
+        "--function", metavar="EXPR", help="open f(x, y) = EXPR, e.g. 'sin(x)*cos(y)'"
+    )
+    return parser
+
+
+def _eval_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="gdviz eval",
+        description="f, its partial derivatives, |∇f|, forward secants, a directional derivative.",
+    )
+    parser.add_argument("--function", required=True, metavar="EXPR", help="f(x, y)")
+    parser.add_argument("--at", required=True, metavar="X,Y", help="the point, e.g. 2,2.5 or -1,0")
+    parser.add_argument(
+        "--delta",
+        default="0.01",
+        metavar="D",
+        help="secant step in x, y and along u (default 0.01)",
+    )
+    parser.add_argument(
+        "--direction", metavar="A,B", help="direction vector u (normalised for you)"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def _presets_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gdviz presets", description="List the named functions and datasets.")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.7g}"
+
+
+def run_presets(argv: Sequence[str]) -> int:
+    from gdviz.core.presets import all_presets, default_preset_name
+
+    args = _presets_parser().parse_args(argv)
+    presets = all_presets()
+    if args.json:
+        rows = [
+            {
+                "name": p.name,
+                "title": p.title,
+                "kind": p.kind,
+                "expression": p.expression,
+                "dataset": p.dataset,
+                "window": list(p.window.as_tuple()),
+                "start": list(p.start),
+            }
+            for p in presets
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    default = default_preset_name()
+    width = max(len(p.name) for p in presets)
+    for p in presets:
+        what = p.expression if p.kind == "expression" else f"log loss of dataset {p.dataset!r}"
+        mark = " (default)" if p.name == default else ""
+        print(f"{p.name:<{width}}  {what}{mark}")
+    return 0
+
+
+def run_eval(argv: Sequence[str]) -> int:
+    from gdviz.core.calculus import directional, point_report, secant_x, secant_y
+    from gdviz.core.surfaces import ExpressionSurface
+    from gdviz.core.window import Window
+
+    args = _eval_parser().parse_args(argv)
+    x, y = parse_numbers(args.at, 2, "--at")
+    delta = _positive_finite(args.delta, "--delta", allow_negative=True)
+    direction = parse_numbers(args.direction, 2, "--direction") if args.direction else None
+    if direction is not None and direction == (0.0, 0.0):
+        raise UsageError("--direction must be a non-zero vector")
+    surface = ExpressionSurface(args.function, Window(x - 1, x + 1, y - 1, y + 1))
+    point = point_report(surface, x, y)
+    if not math.isfinite(point.f):
+        raise UsageError(f"f is not defined at ({x:g}, {y:g}) (outside its domain)")
+    sx, sy = secant_x(surface, x, y, delta), secant_y(surface, x, y, delta)
+    result = {
+        "function": surface.formula,
+        "at": [x, y],
+        "f": point.f,
+        "f_x": point.f_x,
+        "f_y": point.f_y,
+        "f_x_formula": surface.f_x.formula,
+        "f_y_formula": surface.f_y.formula,
+        "grad_norm": point.grad_norm,
+        "delta": delta,
+        "secant_x": {
+            "point": [x + delta, y],
+            "f": sx.f_shifted,
+            "delta_z": sx.delta_z,
+            "slope": sx.slope,
+            "error": sx.error,
+        },
+        "secant_y": {
+            "point": [x, y + delta],
+            "f": sy.f_shifted,
+            "delta_z": sy.delta_z,
+            "slope": sy.slope,
+            "error": sy.error,
+        },
+    }
+    if direction is not None:
+        d = directional(surface, x, y, direction, delta)
+        result["direction"] = {
+            "u": list(d.u),
+            "input_norm": d.u_norm_input,
+            "step": d.step,
+            "point": list(d.point),
+            "f": d.f_shifted,
+            "secant_slope": d.secant_slope,
+            "derivative": d.derivative,
+        }
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    lines = [
+        f"f(x, y)      = {surface.formula}",
+        f"f_x          = {surface.f_x.formula}",
+        f"f_y          = {surface.f_y.formula}",
+        f"at (x, y)    = ({_fmt(x)}, {_fmt(y)})",
+        f"f            = {_fmt(point.f)}",
+        f"f_x          = {_fmt(point.f_x)}",
+        f"f_y          = {_fmt(point.f_y)}",
+        f"|∇f|         = {_fmt(point.grad_norm)}",
+        f"secant in x  : Δ = {_fmt(delta)}, f({_fmt(x + delta)}, {_fmt(y)}) = "
+        f"{_fmt(sx.f_shifted)}, "
+        f"Δz = {_fmt(sx.delta_z)}, Δz/Δx = {_fmt(sx.slope)} (error vs f_x {_fmt(sx.error)})",
+        f"secant in y  : Δ = {_fmt(delta)}, f({_fmt(x)}, {_fmt(y + delta)}) = "
+        f"{_fmt(sy.f_shifted)}, "
+        f"Δz = {_fmt(sy.delta_z)}, Δz/Δy = {_fmt(sy.slope)} (error vs f_y {_fmt(sy.error)})",
+    ]
+    if direction is not None:
+        u = result["direction"]
+        lines += [
+            f"u            = ({_fmt(u['u'][0])}, {_fmt(u['u'][1])})  (given |u| = "
+            f"{_fmt(u['input_norm'])}, normalised)",
+            f"I0 = A0 + s·u = ({_fmt(u['point'][0])}, {_fmt(u['point'][1])}), s = {_fmt(delta)}",
+            f"f(I0)        = {_fmt(u['f'])}",
+            f"secant along u = {_fmt(u['secant_slope'])}",
+            f"D_u f = ∇f·u = {_fmt(u['derivative'])}",
+        ]
+    print("\n".join(lines))
+    return 0
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    args = _gui_parser().parse_args(argv)
+    from gdviz.core.presets import get_preset
+
+    if args.preset:
+        get_preset(args.preset)  # unknown names fail here, before a window exists
+    if args.function:
+        from gdviz.core.expression import parse_expression
+
+        parse_expression(args.function)
+    from gdviz.ui.app import run_app
+
+    return run_app(preset=args.preset, function=args.function)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `gdviz` command; returns the process exit status."""
+    argv = _attach_negative_values(list(sys.argv[1:] if argv is None else argv))
+    verb = argv[0] if argv and argv[0] in VERBS else None
+    prog = f"gdviz {verb}" if verb else "gdviz"
+    try:
+        if verb == "presets":
+            return run_presets(argv[1:])
+        if verb == "eval":
+            return run_eval(argv[1:])
+        return run_gui(argv)
+    except (UsageError, ExpressionError, ValueError, KeyError) as err:
+        message = str(err)
+        if isinstance(err, ExpressionError):
+            message = f"invalid expression: {message}"
+        print(f"{prog}: error: {message}", file=sys.stderr)
+        return 2

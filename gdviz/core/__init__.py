@@ -1,0 +1,1 @@
+"""Numbers only: expressions, surfaces, datasets, calculus and optimizers; never imports Qt."""

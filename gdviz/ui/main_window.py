@@ -1,0 +1,349 @@
+"""The main window: the 3D surface in the centre, the function and point panels docked beside it."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from gdviz import __version__
+from gdviz.core.calculus import point_report
+from gdviz.core.expression import ExpressionError, parse_expression
+from gdviz.core.grid import SampledGrid, can_use_log_height, display_height, sample_surface
+from gdviz.core.logistic import LOG_BASES
+from gdviz.core.presets import Preset, all_presets, default_preset_name, get_preset
+from gdviz.core.surfaces import ExpressionSurface, LogisticLossSurface, Surface
+from gdviz.core.window import Window
+from gdviz.render.view3d import SurfaceView
+from gdviz.ui.panels.function_panel import FunctionPanel
+from gdviz.ui.panels.point_panel import PointPanel
+from gdviz.workers.job_worker import JobWorker
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RESOLUTION = 200
+PREVIEW_RESOLUTION = 100
+
+SHORTCUTS = (
+    ("Enter (in the expression field)", "Apply the typed function"),
+    ("Home", "Reset the camera"),
+    ("Ctrl+T", "Look straight down (top view)"),
+    ("Ctrl+L", "Toggle log-scaled height"),
+    ("Ctrl+Q", "Quit"),
+    ("Mouse drag / wheel", "Orbit / zoom the 3D view"),
+)
+
+
+@dataclass(frozen=True)
+class GridResult:
+    """What a background sampling job hands back to the GUI thread."""
+
+    grid: SampledGrid
+    seconds: float
+    note: str = ""
+
+
+def sample_for_display(
+    surface: Surface, window: Window, resolution: int, log_height: bool
+) -> GridResult:
+    """Sample a surface for drawing; falls back to a linear height when log10 cannot apply."""
+    start = time.perf_counter()
+    note = ""
+    if log_height:
+        grid = sample_surface(surface, window, resolution, "linear")
+        if can_use_log_height(grid.z):
+            grid = sample_surface(surface, window, resolution, "log10")
+        else:
+            note = "Log-scaled height needs positive values here; showing linear height."
+    else:
+        grid = sample_surface(surface, window, resolution, "linear")
+    return GridResult(grid, time.perf_counter() - start, note)
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """gdviz's window: owns the current surface, point and view settings."""
+
+    surface_changed = QtCore.Signal()
+    grid_displayed = QtCore.Signal()
+
+    def __init__(self, preset: str | None = None, function: str | None = None):
+        super().__init__()
+        self.setWindowTitle("gdviz — gradient descent, visible")
+        self.resize(1440, 900)
+
+        self._presets: tuple[Preset, ...] = all_presets()
+        self._preset_name: str | None = None
+        self._expression_text: str | None = None
+        self._surface: Surface | None = None
+        self._window: Window | None = None
+        self._resolution = DEFAULT_RESOLUTION
+        self._log_height = False
+        self._log_base_key = "e"
+        self._point = (0.0, 0.0)
+        self._grid: SampledGrid | None = None
+        self._pending_full_job: int | None = None
+
+        self.view = SurfaceView()
+        self.view.setObjectName("surfaceView")
+        self.setCentralWidget(self.view)
+
+        self.function_panel = FunctionPanel(self._presets)
+        self.point_panel = PointPanel()
+        self._add_dock("Function", self.function_panel, QtCore.Qt.LeftDockWidgetArea)
+        self._add_dock("Point", self.point_panel, QtCore.Qt.RightDockWidgetArea)
+
+        self.function_panel.preset_chosen.connect(self.load_preset)
+        self.function_panel.expression_entered.connect(self.apply_expression)
+        self.function_panel.window_edited.connect(self._on_window_edited)
+        self.function_panel.resolution_edited.connect(self.set_resolution)
+        self.function_panel.log_height_toggled.connect(self.set_log_height)
+        self.function_panel.log_base_chosen.connect(self.set_log_base)
+        self.point_panel.point_edited.connect(self.set_point)
+
+        self.jobs = JobWorker(self)
+        self.jobs.job_computed.connect(self._on_grid_computed)
+        self.jobs.job_failed.connect(self._on_grid_failed)
+
+        self._build_menus()
+        self.statusBar().showMessage("Ready")
+
+        if function:
+            self.load_preset(default_preset_name(), request_grid=False)
+            if not self.apply_expression(function):
+                self._request_grid()
+        else:
+            self.load_preset(preset or default_preset_name())
+
+    # --- construction --------------------------------------------------------------------
+    def _add_dock(self, title: str, widget: QtWidgets.QWidget, area) -> QtWidgets.QDockWidget:
+        dock = QtWidgets.QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower()}Dock")
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidget(widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.NoFrame)
+        dock.setWidget(scroll)
+        dock.setMinimumWidth(300)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        quit_action = file_menu.addAction("&Quit", self.close)
+        quit_action.setShortcut(QtGui.QKeySequence.Quit)
+
+        view_menu = menu.addMenu("&View")
+        reset = view_menu.addAction("&Reset camera", self.view.reset_camera)
+        reset.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key_Home))
+        top = view_menu.addAction("&Top view", self.view.top_view)
+        top.setShortcut(QtGui.QKeySequence("Ctrl+T"))
+        self.log_height_action = view_menu.addAction("&Log-scaled height")
+        self.log_height_action.setCheckable(True)
+        self.log_height_action.setShortcut(QtGui.QKeySequence("Ctrl+L"))
+        self.log_height_action.toggled.connect(self.set_log_height)
+        view_menu.addSeparator()
+        for dock in self.findChildren(QtWidgets.QDockWidget):
+            view_menu.addAction(dock.toggleViewAction())
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction("&Keyboard shortcuts", self._show_shortcuts)
+        help_menu.addAction("&About gdviz", self._show_about)
+
+    # --- what the user can change ----------------------------------------------------------
+    @property
+    def surface(self) -> Surface | None:
+        return self._surface
+
+    @property
+    def grid(self) -> SampledGrid | None:
+        return self._grid
+
+    @property
+    def point(self) -> tuple[float, float]:
+        return self._point
+
+    @QtCore.Slot(str)
+    def load_preset(self, name: str, request_grid: bool = True) -> None:
+        preset = get_preset(name)
+        surface = preset.surface(LOG_BASES[self._log_base_key])
+        self._preset_name = preset.name
+        self._expression_text = preset.expression
+        self._log_height = preset.height_scale == "log10"
+        self._install_surface(surface, preset.window, preset.start, request_grid)
+        self.statusBar().showMessage(f"Preset: {preset.title}", 5000)
+
+    @QtCore.Slot(str)
+    def apply_expression(self, text: str) -> bool:
+        """Replace the surface with f(x, y) = text; bad text shows its error, keeps the surface."""
+        try:
+            expression = parse_expression(text, ("x", "y"))
+        except ExpressionError as err:
+            self.function_panel.show_error(str(err))
+            self.statusBar().showMessage(f"Expression not applied: {err}", 8000)
+            return False
+        window = self._window if isinstance(self._surface, ExpressionSurface) else None
+        window = window or Window(-3.0, 3.0, -3.0, 3.0)
+        surface = ExpressionSurface(expression, window)
+        self._preset_name = None
+        self._expression_text = text
+        self._log_height = False
+        x, y = self._point if window.contains(*self._point) else window.center
+        self._install_surface(surface, window, (x, y), True)
+        self.statusBar().showMessage(f"f(x, y) = {expression.formula}", 5000)
+        return True
+
+    def set_window(self, window: Window) -> None:
+        self._window = window
+        self._show_source()
+        self._request_grid()
+
+    @QtCore.Slot(float, float, float, float)
+    def _on_window_edited(self, x_min: float, x_max: float, y_min: float, y_max: float) -> None:
+        try:
+            window = Window(x_min, x_max, y_min, y_max)
+        except ValueError as err:
+            self.function_panel.show_error(str(err))
+            self._show_source(keep_error=True)
+            return
+        if window != self._window:
+            self.set_window(window)
+
+    @QtCore.Slot(int)
+    def set_resolution(self, resolution: int) -> None:
+        resolution = max(50, min(800, int(resolution)))
+        self.function_panel.show_resolution(resolution)
+        if resolution != self._resolution:
+            self._resolution = resolution
+            self._request_grid()
+
+    @QtCore.Slot(bool)
+    def set_log_height(self, enabled: bool) -> None:
+        if enabled != self._log_height:
+            self._log_height = enabled
+            self._show_source()
+            self._request_grid()
+
+    @QtCore.Slot(str)
+    def set_log_base(self, key: str) -> None:
+        if key not in LOG_BASES or key == self._log_base_key:
+            return
+        self._log_base_key = key
+        if isinstance(self._surface, LogisticLossSurface):
+            surface = LogisticLossSurface(
+                self._surface.dataset, self._surface.default_window, LOG_BASES[key]
+            )
+            self._install_surface(surface, self._window, self._point, True)
+
+    @QtCore.Slot(float, float)
+    def set_point(self, x: float, y: float) -> None:
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return
+        self._point = (float(x), float(y))
+        self._show_point()
+
+    # --- internals -----------------------------------------------------------------------
+    def _install_surface(self, surface: Surface, window: Window, point, request_grid: bool):
+        self._surface = surface
+        self._window = window
+        self._point = (float(point[0]), float(point[1]))
+        self._grid = None
+        self.point_panel.show_axes(surface.axis_names, surface.gradient_formulas())
+        self._show_source()
+        self._show_point()
+        self.surface_changed.emit()
+        if request_grid:
+            self._request_grid()
+
+    def _show_source(self, keep_error: bool = False) -> None:
+        panel = self.function_panel
+        is_loss = isinstance(self._surface, LogisticLossSurface)
+        if not keep_error:
+            panel.show_source(self._preset_name, self._expression_text, is_loss)
+        panel.show_window(self._window.as_tuple(), self._surface.axis_names[:2])
+        panel.show_resolution(self._resolution)
+        panel.show_log_height(self._log_height)
+        panel.show_log_base(self._log_base_key)
+        with QtCore.QSignalBlocker(self.log_height_action):
+            self.log_height_action.setChecked(self._log_height)
+
+    def _request_grid(self) -> None:
+        surface, window, log_height = self._surface, self._window, self._log_height
+        if self._resolution > PREVIEW_RESOLUTION * 2:
+            self.jobs.submit(
+                lambda: sample_for_display(surface, window, PREVIEW_RESOLUTION, log_height)
+            )
+            self._pending_full_job = self.jobs.submit(
+                lambda r=self._resolution: sample_for_display(surface, window, r, log_height),
+                supersede=False,
+            )
+            self.statusBar().showMessage(f"Computing {self._resolution}² surface…")
+        else:
+            self._pending_full_job = self.jobs.submit(
+                lambda r=self._resolution: sample_for_display(surface, window, r, log_height)
+            )
+
+    @QtCore.Slot(int, object)
+    def _on_grid_computed(self, job_id: int, result: GridResult) -> None:
+        if self._pending_full_job is not None and job_id > self._pending_full_job:
+            return
+        grid = result.grid
+        self._grid = grid
+        names = self._surface.axis_names
+        z_label = f"log₁₀ {names[2]}" if grid.height_scale == "log10" else names[2]
+        self.view.set_surface(grid.xs, grid.ys, grid.z_display, grid.z_range, names, z_label)
+        self._show_point()
+        n = len(grid.xs)
+        notes = [result.note] if result.note else []
+        if grid.height_scale == "log10":
+            notes.append(f"Height axis is log₁₀ {names[2]} (the surface spans decades).")
+        if grid.clip_range is not None:
+            lo, hi = grid.clip_range
+            notes.append(
+                f"Heights clipped to [{lo:.4g}, {hi:.4g}] for display "
+                f"({grid.clipped_fraction:.1%} of points: poles)."
+            )
+        if grid.nan_fraction > 0:
+            notes.append(f"{grid.nan_fraction:.1%} of the window is outside the domain (holes).")
+        self.function_panel.show_note("\n".join(notes))
+        final = job_id == self._pending_full_job
+        if final:
+            self.statusBar().showMessage(
+                f"{self._surface.title} — {n}×{n} grid in {result.seconds * 1000:.0f} ms", 8000
+            )
+        self.grid_displayed.emit()
+
+    @QtCore.Slot(int, str)
+    def _on_grid_failed(self, job_id: int, message: str) -> None:
+        self.statusBar().showMessage(f"Could not compute the surface: {message}", 10000)
+        self.function_panel.show_error(f"Could not compute the surface: {message}")
+
+    def _show_point(self) -> None:
+        x, y = self._point
+        report = point_report(self._surface, x, y)
+        self.point_panel.show_report(report)
+        if self._grid is None or not math.isfinite(report.f):
+            self.view.clear_point()
+            return
+        self.view.set_point(x, y, display_height(self._grid, report.f))
+
+    def _show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
+        QtWidgets.QMessageBox.information(
+            self, "Keyboard shortcuts", f"<table cellspacing='6'>{rows}</table>"
+        )
+
+    def _show_about(self) -> None:
+        QtWidgets.QMessageBox.about(
+            self,
+            "About gdviz",
+            f"<h3>gdviz {__version__}</h3><p>See the mathematics of gradient descent: "
+            "surfaces, partial and directional derivatives, and descent paths.</p>",
+        )
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.jobs.stop()
+        super().closeEvent(event)

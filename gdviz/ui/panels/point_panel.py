@@ -1,0 +1,121 @@
+"""The point panel: an editable (x, y) and the value, partial derivatives and gradient there."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6 import QtCore, QtWidgets
+
+from gdviz.core.calculus import PointReport
+
+VALUE_DIGITS = 7
+
+
+def format_number(value: float, digits: int = VALUE_DIGITS) -> str:
+    """A number as the panels print it: `digits` significant digits, 'undefined' for NaN."""
+    if not math.isfinite(value):
+        return "undefined" if math.isnan(value) else ("+∞" if value > 0 else "−∞")
+    text = f"{value:.{digits}g}"
+    return text.replace("-", "−")
+
+
+def _coordinate_box(tooltip: str, name: str) -> QtWidgets.QDoubleSpinBox:
+    box = QtWidgets.QDoubleSpinBox(objectName=name)
+    box.setRange(-1e9, 1e9)
+    box.setDecimals(6)
+    box.setSingleStep(0.1)
+    box.setKeyboardTracking(False)
+    box.setToolTip(tooltip)
+    return box
+
+
+def _value_label(name: str) -> QtWidgets.QLabel:
+    label = QtWidgets.QLabel(objectName=name)
+    label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
+    label.setStyleSheet("font-family: monospace;")
+    return label
+
+
+class PointPanel(QtWidgets.QWidget):
+    """Shows numbers computed by core.calculus at the current point; emits edits of the point."""
+
+    point_edited = QtCore.Signal(float, float)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        layout = QtWidgets.QVBoxLayout(self)
+        box = QtWidgets.QGroupBox("Point")
+        form = QtWidgets.QFormLayout(box)
+        self.x_box = _coordinate_box("First coordinate of the point (Enter applies)", "pointX")
+        self.y_box = _coordinate_box("Second coordinate of the point (Enter applies)", "pointY")
+        self.x_label = QtWidgets.QLabel("x")
+        self.y_label = QtWidgets.QLabel("y")
+        form.addRow(self.x_label, self.x_box)
+        form.addRow(self.y_label, self.y_box)
+        for spin in (self.x_box, self.y_box):
+            spin.editingFinished.connect(self._on_edited)
+
+        self.value_name = QtWidgets.QLabel("f")
+        self.fx_name = QtWidgets.QLabel("∂f/∂x")
+        self.fy_name = QtWidgets.QLabel("∂f/∂y")
+        self.value_label = _value_label("pointValue")
+        self.fx_label = _value_label("pointFx")
+        self.fy_label = _value_label("pointFy")
+        self.grad_label = _value_label("pointGradient")
+        self.norm_label = _value_label("pointGradNorm")
+        form.addRow(self.value_name, self.value_label)
+        form.addRow(self.fx_name, self.fx_label)
+        form.addRow(self.fy_name, self.fy_label)
+        self.grad_name = QtWidgets.QLabel("∇f")
+        self.norm_name = QtWidgets.QLabel("|∇f|")
+        form.addRow(self.grad_name, self.grad_label)
+        form.addRow(self.norm_name, self.norm_label)
+        layout.addWidget(box)
+
+        formulas = QtWidgets.QGroupBox("Partial derivatives")
+        formula_layout = QtWidgets.QFormLayout(formulas)
+        self.fx_formula_name = QtWidgets.QLabel("∂f/∂x =")
+        self.fy_formula_name = QtWidgets.QLabel("∂f/∂y =")
+        self.fx_formula = _value_label("formulaFx")
+        self.fy_formula = _value_label("formulaFy")
+        for label in (self.fx_formula, self.fy_formula):
+            label.setWordWrap(True)
+        formula_layout.addRow(self.fx_formula_name, self.fx_formula)
+        formula_layout.addRow(self.fy_formula_name, self.fy_formula)
+        layout.addWidget(formulas)
+
+        self.domain_label = QtWidgets.QLabel(objectName="pointDomain")
+        self.domain_label.setStyleSheet("color: #ffb86b;")
+        self.domain_label.setWordWrap(True)
+        layout.addWidget(self.domain_label)
+        layout.addStretch(1)
+
+    def show_axes(self, axis_names: tuple[str, str, str], formulas: tuple[str, str]) -> None:
+        a, b, z = axis_names
+        fn = "L" if z == "L" else "f"
+        self.x_label.setText(a)
+        self.y_label.setText(b)
+        self.value_name.setText(f"{fn}({a}, {b})")
+        self.fx_name.setText(f"∂{fn}/∂{a}")
+        self.fy_name.setText(f"∂{fn}/∂{b}")
+        self.fx_formula_name.setText(f"∂{fn}/∂{a} =")
+        self.fy_formula_name.setText(f"∂{fn}/∂{b} =")
+        self.grad_name.setText(f"∇{fn}")
+        self.norm_name.setText(f"|∇{fn}|")
+        self.fx_formula.setText(formulas[0])
+        self.fy_formula.setText(formulas[1])
+
+    def show_report(self, report: PointReport) -> None:
+        for spin, value in ((self.x_box, report.x), (self.y_box, report.y)):
+            with QtCore.QSignalBlocker(spin):
+                spin.setValue(value)
+        self.value_label.setText(format_number(report.f))
+        self.fx_label.setText(format_number(report.f_x))
+        self.fy_label.setText(format_number(report.f_y))
+        self.grad_label.setText(f"({format_number(report.f_x)}, {format_number(report.f_y)})")
+        self.norm_label.setText(format_number(report.grad_norm))
+        defined = math.isfinite(report.f)
+        self.domain_label.setText("" if defined else "The function is not defined at this point.")
+
+    def _on_edited(self) -> None:
+        self.point_edited.emit(self.x_box.value(), self.y_box.value())
