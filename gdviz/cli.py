@@ -9,10 +9,14 @@ import sys
 from collections.abc import Sequence
 
 from gdviz.core.expression import ExpressionError
+from gdviz.core.optimizers import OPTIMIZER_NAMES
 
-VERBS = ("presets", "eval")
+VERBS = ("presets", "eval", "run")
 # Options whose value may begin with '-' (negative coordinates typed as `--at -1,0`).
-VALUE_OPTIONS = frozenset({"--at", "--direction", "--delta", "--start", "--model", "--function"})
+VALUE_OPTIONS = frozenset(
+    {"--at", "--direction", "--delta", "--start", "--model", "--function", "--lr", "--momentum",
+     "--beta1", "--beta2", "--eps", "--alpha", "--tol", "--steps"}
+)  # fmt: skip
 
 
 class UsageError(Exception):
@@ -98,6 +102,39 @@ def _eval_parser() -> argparse.ArgumentParser:
         "--direction", metavar="A,B", help="direction vector u (normalised for you)"
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="gdviz run",
+        description="Run an optimizer from a start point and print every step and why it stopped.",
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--preset", metavar="NAME", help="a preset (see `gdviz presets`)")
+    source.add_argument("--function", metavar="EXPR", help="f(x, y)")
+    source.add_argument(
+        "--dataset", metavar="lecture|FILE.csv", help="the log loss L(w, b) of a dataset (x,y CSV)"
+    )
+    parser.add_argument(
+        "--optimizer", default="gd", help=f"one of {', '.join(OPTIMIZER_NAMES)} (default gd)"
+    )
+    for name, what in (
+        ("lr", "learning rate α"),
+        ("momentum", "momentum μ (momentum, nesterov)"),
+        ("beta1", "Adam's β₁"),
+        ("beta2", "Adam's β₂"),
+        ("eps", "ε (adagrad, rmsprop, adam)"),
+        ("alpha", "RMSProp's smoothing α"),
+    ):
+        parser.add_argument(f"--{name}", metavar="V", help=f"{what}; default: torch's")
+    parser.add_argument("--start", metavar="X,Y", help="start point (default: the preset's)")
+    parser.add_argument("--steps", default="1000", metavar="N", help="max steps (default 1000)")
+    parser.add_argument("--tol", default="1e-6", metavar="T", help="stop when |∇f| < T (1e-6)")
+    parser.add_argument(
+        "--log-base", default="e", metavar="e|10|2", help="log of the loss (--dataset; default e)"
+    )
+    parser.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
     return parser
 
 
@@ -225,6 +262,88 @@ def run_eval(argv: Sequence[str]) -> int:
     return 0
 
 
+def _number_option(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{what}: {text!r} is not a number") from None
+    return value
+
+
+def _whole_number(text: str, what: str, minimum: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"{what} must be a whole number ≥ {minimum}, got {text!r}") from None
+    if value < minimum:
+        raise UsageError(f"{what} must be a whole number ≥ {minimum}, got {text!r}")
+    return value
+
+
+def surface_from_args(args: argparse.Namespace):
+    """(surface, suggested start) for --preset, --function or --dataset."""
+    from gdviz.core.logistic import Dataset, load_dataset_csv, parse_log_base
+    from gdviz.core.presets import get_preset
+    from gdviz.core.surfaces import ExpressionSurface, LogisticLossSurface
+    from gdviz.core.window import Window
+
+    log_base = parse_log_base(args.log_base)
+    if args.preset:
+        preset = get_preset(args.preset)
+        return preset.surface(log_base), preset.start
+    if args.function:
+        return ExpressionSurface(args.function, Window(-3.0, 3.0, -3.0, 3.0)), None
+    lecture = get_preset("lecture-logistic")
+    dataset = Dataset.lecture() if args.dataset == "lecture" else load_dataset_csv(args.dataset)
+    return LogisticLossSurface(dataset, lecture.window, log_base), lecture.start
+
+
+def run_run(argv: Sequence[str]) -> int:
+    from gdviz.core.descent import run_to_end
+    from gdviz.core.optimizers import make_optimizer
+
+    args = _run_parser().parse_args(argv)
+    overrides = {
+        name: _number_option(getattr(args, name), f"--{name}")
+        for name in ("lr", "momentum", "beta1", "beta2", "eps", "alpha")
+        if getattr(args, name) is not None
+    }
+    optimizer = make_optimizer(args.optimizer, **overrides)
+    max_steps = _whole_number(args.steps, "--steps", 1)
+    tol = _number_option(args.tol, "--tol")
+    surface, suggested = surface_from_args(args)
+    if args.start:
+        start = parse_numbers(args.start, 2, "--start")
+    elif suggested is not None:
+        start = suggested
+    else:
+        raise UsageError("--start X,Y is needed with --function")
+    steps, end = run_to_end(surface, start, optimizer, max_steps=max_steps, tol=tol)
+    a, b, _ = surface.axis_names
+    if args.format == "json":
+        print(json.dumps({
+            "optimizer": optimizer.name,
+            "hyperparameters": vars(optimizer.hp),
+            "start": list(start),
+            "axes": list(surface.axis_names),
+            "steps": [
+                {"k": s.k, a: s.point[0], b: s.point[1], "f": s.value,
+                 "f_x": s.gradient[0], "f_y": s.gradient[1]}
+                for s in steps
+            ],
+            "stop": {"reason": end.reason.value, "step": end.steps, "message": end.message},
+        }, indent=1, ensure_ascii=False))  # fmt: skip
+    else:
+        lines = [f"k,{a},{b},f,f_x,f_y"]
+        lines += [
+            f"{s.k},{s.point[0]!r},{s.point[1]!r},{s.value!r},{s.gradient[0]!r},{s.gradient[1]!r}"
+            for s in steps
+        ]
+        lines.append(f"# stop: {end.reason.value}: {end.message}")
+        print("\n".join(lines))
+    return 0
+
+
 def run_gui(argv: Sequence[str]) -> int:
     args = _gui_parser().parse_args(argv)
     from gdviz.core.presets import get_preset
@@ -250,8 +369,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_presets(argv[1:])
         if verb == "eval":
             return run_eval(argv[1:])
+        if verb == "run":
+            return run_run(argv[1:])
         return run_gui(argv)
-    except (UsageError, ExpressionError, ValueError, KeyError) as err:
+    except (UsageError, ExpressionError, ValueError, KeyError, OSError) as err:
         message = str(err)
         if isinstance(err, ExpressionError):
             message = f"invalid expression: {message}"

@@ -168,6 +168,13 @@ class Expression:
     _derivatives: dict[str, Expression] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
+    # Scalar programs, compiled at first use: (f,) and (f, ∂f/∂v for each variable v).
+    _scalar_value: ScalarProgram | None = field(
+        init=False, repr=False, compare=False, hash=False, default=None
+    )
+    _scalar_gradient: ScalarProgram | None = field(
+        init=False, repr=False, compare=False, hash=False, default=None
+    )
 
     def __post_init__(self) -> None:
         symbols = {s.name for s in self.sympy_expr.free_symbols}
@@ -192,11 +199,7 @@ class Expression:
 
     def evaluate(self, *values: np.ndarray | float) -> np.ndarray:
         """Values at the broadcast of `values` (one per variable, in order); NaN off-domain."""
-        if len(values) != len(self.variables):
-            raise TypeError(
-                f"expected {len(self.variables)} values ({', '.join(self.variables)}), "
-                f"got {len(values)}"
-            )
+        self._check_count(values)
         arrays = tuple(np.asarray(v, dtype=np.float64) for v in values)
         shape = np.broadcast_shapes(*(a.shape for a in arrays))
         with np.errstate(all="ignore"):
@@ -204,6 +207,69 @@ class Expression:
             out = np.array(np.broadcast_to(raw, shape), dtype=np.float64)
             out[~np.isfinite(out)] = np.nan
         return out
+
+    def evaluate_scalar(self, *values: float) -> float:
+        """`float(evaluate(*values))` at one point, about 10× faster (Python floats and `math`).
+
+        +, −, ×, ÷ and sqrt give the same bits as `evaluate`; other functions may differ from
+        numpy's in the last bit. Off-domain, at poles and on overflow it returns exactly what
+        `evaluate` does (NaN, or numpy's finite value, e.g. atan(1/x) = π/2 at x = 0).
+        """
+        self._check_count(values)
+        program = self._scalar_value
+        if program is None:
+            program = self._compile_scalar("_scalar_value", (self.sympy_expr,))
+        try:
+            (value,) = program(values)
+        except (ArithmeticError, ValueError):
+            return float(self.evaluate(*values))
+        if value - value == 0.0:  # finite
+            return value
+        return float(self.evaluate(*values))
+
+    def value_and_gradient_scalar(self, *values: float) -> tuple[float, ...]:
+        """(f, ∂f/∂v₁, ∂f/∂v₂, …) at one point as floats, each equal to `evaluate_scalar`'s.
+
+        f and its partial derivatives are compiled together, so the pieces they share are
+        computed once per point.
+        """
+        self._check_count(values)
+        program = self._scalar_gradient
+        if program is None:
+            roots = (self.sympy_expr, *(self.derivative(v).sympy_expr for v in self.variables))
+            program = self._compile_scalar("_scalar_gradient", roots)
+        try:
+            results = program(values)
+        except (ArithmeticError, ValueError):
+            return self._value_and_gradient_numpy(values)
+        for r in results:
+            if r - r != 0.0:  # inf or NaN
+                return self._value_and_gradient_numpy(values)
+        return results
+
+    def _value_and_gradient_numpy(self, values: tuple) -> tuple[float, ...]:
+        gradient = (float(self.derivative(v).evaluate(*values)) for v in self.variables)
+        return (float(self.evaluate(*values)), *gradient)
+
+    def _check_count(self, values: tuple) -> None:
+        if len(values) != len(self.variables):
+            raise TypeError(
+                f"expected {len(self.variables)} values ({', '.join(self.variables)}), "
+                f"got {len(values)}"
+            )
+
+    def _compile_scalar(self, name: str, roots: tuple[sympy.Expr, ...]) -> ScalarProgram:
+        try:
+            program = _compile_scalar(roots, self.variables)
+        except _Unsupported:  # cannot happen for what numpy compiles; stay correct regardless
+            logger.warning("no scalar program for %r; using numpy", self.text)
+            exprs = [Expression(formula_of(r), self.variables, r) for r in roots]
+
+            def program(values: tuple) -> tuple[float, ...]:
+                return tuple(float(e.evaluate(*values)) for e in exprs)
+
+        object.__setattr__(self, name, program)  # a benign race: both threads build the same
+        return program
 
     def derivative(self, var: str) -> Expression:
         """The symbolic partial derivative with respect to `var`, as a new Expression."""
@@ -531,14 +597,14 @@ def _shrink(expr: sympy.Expr) -> sympy.Expr:
     return expr
 
 
-# ---------------------------------------------------------------- compiler: sympy -> numpy
+# ---------------------------------------------------------------- compiler: sympy -> closures
 
 
 class _Unsupported(Exception):
     pass
 
 
-# A compiled node takes the variable values and a per-call memo of shared subtrees' values.
+# A compiled numpy node takes the variable values and a per-call memo of shared subtrees' values.
 Compiled = Callable[[tuple[np.ndarray, ...], dict], np.ndarray]
 
 
@@ -586,40 +652,43 @@ _NUMPY_FUNCTIONS: dict[type, Callable[[np.ndarray], np.ndarray]] = {
 
 def _compile(expr: sympy.Expr, variables: tuple[str, ...]) -> Callable[[tuple], np.ndarray]:
     """Nested numpy closures for a sympy tree, built once; call with a tuple of variable values."""
-    fn = _Compiler(expr, variables).compile(expr)
+    fn = _Compiler((expr,), variables, _NumpyTarget()).compile(expr)
     return lambda args: fn(args, {})
 
 
 class _Compiler:
-    """sympy -> closures. Constant subtrees are folded; repeated subtrees (derivatives repeat
-    inner functions, e.g. sigmoid(u)·(1 − sigmoid(u))) are computed once per call."""
+    """sympy -> closures for a target (numpy arrays or Python floats). Constant subtrees are
+    folded; repeated subtrees (derivatives repeat inner functions, e.g. sigmoid(u)·(1 − sigmoid(u)),
+    and f, f_x, f_y share pieces) are computed once per call."""
 
-    def __init__(self, root: sympy.Expr, variables: tuple[str, ...]):
+    def __init__(
+        self,
+        roots: tuple[sympy.Expr, ...],
+        variables: tuple[str, ...],
+        target: _NumpyTarget | _ScalarTarget,
+    ):
         self.variables = variables
-        self.cache: dict[sympy.Expr, Compiled] = {}
-        counts: dict[sympy.Expr, int] = {}
-        for node in sympy.preorder_traversal(root):
-            counts[node] = counts.get(node, 0) + 1
-        self.shared = {node for node, n in counts.items() if n > 1 and not node.is_Atom}
+        self.target = target
+        self.cache: dict[sympy.Expr, Node] = {}
+        self.shared = _shared_subtrees(roots)
 
-    def compile(self, expr: sympy.Expr) -> Compiled:
+    def compile(self, expr: sympy.Expr) -> Node:
         fn = self.cache.get(expr)
         if fn is not None:
             return fn
         if not expr.free_symbols:
-            value = self.constant_value(expr)
-
-            def fn(args: tuple, memo: dict) -> np.ndarray:
-                return value
-
+            fn = self.target.constant(self.constant_value(expr))
         else:
             fn = self.structure(expr)
             if expr in self.shared:
-                fn = _memoized(fn, len(self.cache))
+                fn = self.target.shared(fn, len(self.cache))
         self.cache[expr] = fn
         return fn
 
     def constant_value(self, expr: sympy.Expr) -> np.float64:
+        # Always numpy's value, so every target folds constants to the same float.
+        if not isinstance(self.target, _NumpyTarget):
+            return _Compiler((expr,), (), _NumpyTarget()).constant_value(expr)
         try:
             with np.errstate(all="ignore"):
                 value = np.float64(self.structure(expr)((), {}))
@@ -631,28 +700,25 @@ class _Compiler:
             value = np.float64(c.real if c.imag == 0 else np.nan)
         return value if np.isfinite(value) else np.float64(np.nan)
 
-    def structure(self, expr: sympy.Expr) -> Compiled:
+    def structure(self, expr: sympy.Expr) -> Node:
+        t = self.target
         if expr.is_Symbol:
             if expr.name not in self.variables:
                 raise _Unsupported(f"unknown symbol {expr.name}")
-            index = self.variables.index(expr.name)
-            return lambda args, memo: args[index]
+            return t.variable(self.variables.index(expr.name))
         if expr.is_Atom:
-            value = _number_value(expr)
-            return lambda args, memo: value
+            return t.constant(_number_value(expr))
         if expr.is_Add:
-            return _sum([self.compile(t) for t in expr.args])
+            return t.total([self.compile(term) for term in expr.args])
         if expr.is_Mul:
             return self.mul(expr)
         if expr.is_Pow:
             return self.power(expr.base, expr.exp)
-        fn = _NUMPY_FUNCTIONS.get(expr.func)
-        if fn is None or not expr.args:
+        if expr.func not in t.functions or not expr.args:
             raise _Unsupported(type(expr).__name__)
-        arg = self.compile(expr.args[0])
-        return lambda args, memo: fn(arg(args, memo))
+        return t.function(expr.func, self.compile(expr.args[0]))
 
-    def mul(self, expr: sympy.Mul) -> Compiled:
+    def mul(self, expr: sympy.Mul) -> Node:
         # Factors with negative exponents divide, which is more accurate than multiplying by 1/b.
         numerator: list[sympy.Expr] = []
         denominator: list[sympy.Expr] = []
@@ -664,44 +730,46 @@ class _Compiler:
                 denominator.append(sympy.Integer(factor.q))
             else:
                 numerator.append(factor)
-        top = _product([self.compile(f) for f in numerator])
+        top = self.target.product([self.compile(f) for f in numerator])
         if not denominator:
             return top
-        bottom = _product([self.compile(f) for f in denominator])
-        return lambda args, memo: top(args, memo) / bottom(args, memo)
+        bottom = self.target.product([self.compile(f) for f in denominator])
+        return self.target.quotient(top, bottom)
 
-    def power(self, base: sympy.Expr, exponent: sympy.Expr) -> Compiled:
+    def power(self, base: sympy.Expr, exponent: sympy.Expr) -> Node:
+        t = self.target
         b = self.compile(base)
         if exponent.is_Integer:
             n = int(exponent)
             if n == 1:
                 return b
             if n == 2:
-                return lambda args, memo: _square(b(args, memo))
+                return t.square(b)
             if n == 3:
-                return lambda args, memo: _cube(b(args, memo))
+                return t.cube(b)
             if n == -1:
-                return lambda args, memo: 1.0 / b(args, memo)
+                return t.reciprocal(b)
             if n == -2:
-                return lambda args, memo: 1.0 / _square(b(args, memo))
-            power = float(n)
-            return lambda args, memo: np.power(b(args, memo), power)
+                return t.reciprocal_square(b)
+            return t.float_power(b, float(n))
         if exponent == sympy.S.Half:
-            return lambda args, memo: np.sqrt(b(args, memo))
+            return t.sqrt(b)
         if exponent == -sympy.S.Half:
-            return lambda args, memo: 1.0 / np.sqrt(b(args, memo))
-        e = self.compile(exponent)
-        return lambda args, memo: np.power(b(args, memo), e(args, memo))
+            return t.reciprocal_sqrt(b)
+        return t.power(b, self.compile(exponent))
 
 
-def _memoized(fn: Compiled, key: int) -> Compiled:
-    def memoized(args: tuple, memo: dict) -> np.ndarray:
-        value = memo.get(key)
-        if value is None:
-            value = memo[key] = fn(args, memo)
-        return value
-
-    return memoized
+def _shared_subtrees(roots: tuple[sympy.Expr, ...]) -> set[sympy.Expr]:
+    """Non-constant subtrees reached more than once when each distinct subtree is walked once."""
+    seen: dict[sympy.Expr, int] = {}
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        n = seen.get(node, 0)
+        seen[node] = n + 1
+        if n == 0:
+            stack.extend(node.args)
+    return {node for node, n in seen.items() if n > 1 and not node.is_Atom and node.free_symbols}
 
 
 def _number_value(expr: sympy.Expr) -> np.float64:
@@ -715,38 +783,359 @@ def _number_value(expr: sympy.Expr) -> np.float64:
     return np.float64(np.nan)  # I and other non-real atoms: off the real domain
 
 
-def _sum(terms: list[Compiled]) -> Compiled:
-    def add(args: tuple, memo: dict) -> np.ndarray:
-        total = terms[0](args, memo)
+class _NumpyTarget:
+    """Closures (variable arrays, memo) -> array."""
+
+    functions = _NUMPY_FUNCTIONS
+
+    def variable(self, index: int) -> Compiled:
+        return lambda args, memo: args[index]
+
+    def constant(self, value: np.float64) -> Compiled:
+        return lambda args, memo: value
+
+    def shared(self, fn: Compiled, key: int) -> Compiled:
+        def memoized(args: tuple, memo: dict) -> np.ndarray:
+            value = memo.get(key)
+            if value is None:
+                value = memo[key] = fn(args, memo)
+            return value
+
+        return memoized
+
+    def total(self, terms: list[Compiled]) -> Compiled:
+        def add(args: tuple, memo: dict) -> np.ndarray:
+            total = terms[0](args, memo)
+            for term in terms[1:]:
+                total = total + term(args, memo)
+            return total
+
+        return add
+
+    def product(self, factors: list[Compiled]) -> Compiled:
+        if not factors:
+            one = np.float64(1.0)
+            return lambda args, memo: one
+        if len(factors) == 1:
+            return factors[0]
+
+        def mul(args: tuple, memo: dict) -> np.ndarray:
+            total = factors[0](args, memo)
+            for factor in factors[1:]:
+                total = total * factor(args, memo)
+            return total
+
+        return mul
+
+    def quotient(self, top: Compiled, bottom: Compiled) -> Compiled:
+        return lambda args, memo: top(args, memo) / bottom(args, memo)
+
+    def square(self, b: Compiled) -> Compiled:
+        def square(args: tuple, memo: dict) -> np.ndarray:
+            v = b(args, memo)
+            return v * v
+
+        return square
+
+    def cube(self, b: Compiled) -> Compiled:
+        def cube(args: tuple, memo: dict) -> np.ndarray:
+            v = b(args, memo)
+            return v * v * v
+
+        return cube
+
+    def reciprocal(self, b: Compiled) -> Compiled:
+        return lambda args, memo: 1.0 / b(args, memo)
+
+    def reciprocal_square(self, b: Compiled) -> Compiled:
+        square = self.square(b)
+        return lambda args, memo: 1.0 / square(args, memo)
+
+    def float_power(self, b: Compiled, power: float) -> Compiled:
+        return lambda args, memo: np.power(b(args, memo), power)
+
+    def sqrt(self, b: Compiled) -> Compiled:
+        return lambda args, memo: np.sqrt(b(args, memo))
+
+    def reciprocal_sqrt(self, b: Compiled) -> Compiled:
+        return lambda args, memo: 1.0 / np.sqrt(b(args, memo))
+
+    def power(self, b: Compiled, e: Compiled) -> Compiled:
+        return lambda args, memo: np.power(b(args, memo), e(args, memo))
+
+    def function(self, func: type, arg: Compiled) -> Compiled:
+        fn = self.functions[func]
+        return lambda args, memo: fn(arg(args, memo))
+
+
+# ------------------------------------------------------ scalar target: Python floats and `math`
+
+# A compiled scalar node reads `env`: the variables' values, then the shared subtrees' values.
+ScalarFn = Callable[[list[float]], float]
+# An operand is a constant (float), an index into env (int) or a closure over env.
+ScalarOperand = float | int | ScalarFn
+
+
+def _scalar_sign(z: float) -> float:
+    if z > 0:
+        return 1.0
+    if z < 0:
+        return -1.0
+    return 0.0 if z == 0 else math.nan
+
+
+def _scalar_dirac(z: float) -> float:
+    return math.nan if z == 0 else 0.0
+
+
+def _scalar_reciprocal(f: Callable[[float], float]) -> Callable[[float], float]:
+    return lambda z: 1.0 / f(z)
+
+
+# The same functions as _NUMPY_FUNCTIONS. Domain errors raise (ValueError, OverflowError,
+# ZeroDivisionError) where numpy gives NaN or ±inf; the caller then asks numpy.
+_MATH_FUNCTIONS: dict[type, Callable[[float], float]] = {
+    sympy.sin: math.sin,
+    sympy.cos: math.cos,
+    sympy.tan: math.tan,
+    sympy.asin: math.asin,
+    sympy.acos: math.acos,
+    sympy.atan: math.atan,
+    sympy.sinh: math.sinh,
+    sympy.cosh: math.cosh,
+    sympy.tanh: math.tanh,
+    sympy.asinh: math.asinh,
+    sympy.acosh: math.acosh,
+    sympy.atanh: math.atanh,
+    sympy.exp: math.exp,
+    sympy.log: math.log,
+    sympy.sign: _scalar_sign,
+    sympy.Abs: abs,
+    RealAbs: abs,
+    Sigmoid: _math_sigmoid,  # the same formula as _stable_sigmoid
+    sympy.DiracDelta: _scalar_dirac,
+    sympy.sec: _scalar_reciprocal(math.cos),
+    sympy.csc: _scalar_reciprocal(math.sin),
+    sympy.cot: _scalar_reciprocal(math.tan),
+    sympy.sech: _scalar_reciprocal(math.cosh),
+    sympy.csch: _scalar_reciprocal(math.sinh),
+    sympy.coth: _scalar_reciprocal(math.tanh),
+}
+
+ScalarProgram = Callable[[tuple[float, ...]], tuple[float, ...]]
+# What _Compiler builds for a node: a numpy closure or a scalar operand, by target.
+Node = Compiled | ScalarOperand
+
+
+def _compile_scalar(roots: tuple[sympy.Expr, ...], variables: tuple[str, ...]) -> ScalarProgram:
+    """One program for several trees over the same variables: values -> one float per root.
+
+    The float operations are numpy's, in numpy's order, so +, −, ×, ÷ and sqrt give the
+    same bits as the numpy closures; `math` functions may differ from numpy's in the last bit.
+    Never `**`: a negative float to a fractional power is a complex number in Python.
+    """
+    target = _ScalarTarget(len(variables))
+    compiler = _Compiler(roots, variables, target)
+    outputs = tuple(_scalar_function(compiler.compile(root)) for root in roots)
+    steps = tuple(target.steps)
+
+    if len(outputs) == 1:
+        (only,) = outputs
+
+        def one(values: tuple[float, ...]) -> tuple[float, ...]:
+            env = [float(v) for v in values]
+            for step in steps:
+                env.append(step(env))
+            return (only(env),)
+
+        return one
+
+    if len(outputs) == 3:
+        f, g, h = outputs
+
+        def three(values: tuple[float, ...]) -> tuple[float, ...]:
+            env = [float(v) for v in values]
+            for step in steps:
+                env.append(step(env))
+            return f(env), g(env), h(env)
+
+        return three
+
+    def program(values: tuple[float, ...]) -> tuple[float, ...]:
+        env = [float(v) for v in values]
+        for step in steps:
+            env.append(step(env))
+        return tuple([fn(env) for fn in outputs])
+
+    return program
+
+
+class _ScalarTarget:
+    """Operands over Python floats; shared subtrees become `steps` run once, in order, per call."""
+
+    functions = _MATH_FUNCTIONS
+
+    def __init__(self, n_variables: int):
+        self.n_variables = n_variables
+        self.steps: list[ScalarFn] = []
+
+    def variable(self, index: int) -> ScalarOperand:
+        return index
+
+    def constant(self, value: np.float64) -> ScalarOperand:
+        return float(value)  # np.float64 arithmetic is several times slower than float's
+
+    def shared(self, operand: ScalarOperand, key: int) -> ScalarOperand:
+        if not callable(operand):
+            return operand
+        self.steps.append(operand)
+        return self.n_variables + len(self.steps) - 1
+
+    def total(self, terms: list[ScalarOperand]) -> ScalarOperand:
+        total = terms[0]
         for term in terms[1:]:
-            total = total + term(args, memo)
+            total = _scalar_add(total, term)
         return total
 
-    return add
-
-
-def _product(factors: list[Compiled]) -> Compiled:
-    if not factors:
-        one = np.float64(1.0)
-        return lambda args, memo: one
-    if len(factors) == 1:
-        return factors[0]
-
-    def mul(args: tuple, memo: dict) -> np.ndarray:
-        total = factors[0](args, memo)
+    def product(self, factors: list[ScalarOperand]) -> ScalarOperand:
+        if not factors:
+            return 1.0
+        total = factors[0]
         for factor in factors[1:]:
-            total = total * factor(args, memo)
+            total = _scalar_mul(total, factor)
         return total
 
-    return mul
+    def quotient(self, top: ScalarOperand, bottom: ScalarOperand) -> ScalarOperand:
+        return _scalar_div(top, bottom)
+
+    def square(self, b: ScalarOperand) -> ScalarOperand:
+        if isinstance(b, float):
+            return b * b
+        if isinstance(b, int):
+            return lambda env: env[b] * env[b]
+
+        def square(env: list[float]) -> float:
+            v = b(env)
+            return v * v
+
+        return square
+
+    def cube(self, b: ScalarOperand) -> ScalarOperand:
+        if isinstance(b, float):
+            return b * b * b
+        if isinstance(b, int):
+            return lambda env: env[b] * env[b] * env[b]
+
+        def cube(env: list[float]) -> float:
+            v = b(env)
+            return v * v * v
+
+        return cube
+
+    def reciprocal(self, b: ScalarOperand) -> ScalarOperand:
+        return _scalar_div(1.0, b)
+
+    def reciprocal_square(self, b: ScalarOperand) -> ScalarOperand:
+        return _scalar_div(1.0, self.square(b))
+
+    def float_power(self, b: ScalarOperand, power: float) -> ScalarOperand:
+        return self.power(b, power)
+
+    def sqrt(self, b: ScalarOperand) -> ScalarOperand:
+        return _scalar_call(math.sqrt, b)
+
+    def reciprocal_sqrt(self, b: ScalarOperand) -> ScalarOperand:
+        return _scalar_div(1.0, self.sqrt(b))
+
+    def power(self, b: ScalarOperand, e: ScalarOperand) -> ScalarOperand:
+        pow_ = math.pow  # raises for a negative base with a fractional exponent, like numpy's NaN
+        if isinstance(e, float):
+            if isinstance(b, int):
+                return lambda env: pow_(env[b], e)
+            base = _scalar_function(b)
+            return lambda env: pow_(base(env), e)
+        base, exponent = _scalar_function(b), _scalar_function(e)
+        return lambda env: pow_(base(env), exponent(env))
+
+    def function(self, func: type, arg: ScalarOperand) -> ScalarOperand:
+        return _scalar_call(self.functions[func], arg)
 
 
-def _square(v: np.ndarray) -> np.ndarray:
-    return v * v
+def _scalar_function(a: ScalarOperand) -> ScalarFn:
+    if isinstance(a, float):
+        return lambda env: a
+    if isinstance(a, int):
+        return lambda env: env[a]
+    return a
 
 
-def _cube(v: np.ndarray) -> np.ndarray:
-    return v * v * v
+def _scalar_call(fn: Callable[[float], float], a: ScalarOperand) -> ScalarFn:
+    if isinstance(a, int):
+        return lambda env: fn(env[a])
+    a = _scalar_function(a)  # a constant argument stays a run-time call: it may raise
+    return lambda env: fn(a(env))
+
+
+# One closure per operand kind, so reading a variable or a constant costs no call.
+def _scalar_add(a: ScalarOperand, b: ScalarOperand) -> ScalarOperand:
+    if isinstance(a, float):
+        if isinstance(b, float):
+            return a + b
+        if isinstance(b, int):
+            return lambda env: a + env[b]
+        return lambda env: a + b(env)
+    if isinstance(a, int):
+        if isinstance(b, float):
+            return lambda env: env[a] + b
+        if isinstance(b, int):
+            return lambda env: env[a] + env[b]
+        return lambda env: env[a] + b(env)
+    if isinstance(b, float):
+        return lambda env: a(env) + b
+    if isinstance(b, int):
+        return lambda env: a(env) + env[b]
+    return lambda env: a(env) + b(env)
+
+
+def _scalar_mul(a: ScalarOperand, b: ScalarOperand) -> ScalarOperand:
+    if isinstance(a, float):
+        if isinstance(b, float):
+            return a * b
+        if isinstance(b, int):
+            return lambda env: a * env[b]
+        return lambda env: a * b(env)
+    if isinstance(a, int):
+        if isinstance(b, float):
+            return lambda env: env[a] * b
+        if isinstance(b, int):
+            return lambda env: env[a] * env[b]
+        return lambda env: env[a] * b(env)
+    if isinstance(b, float):
+        return lambda env: a(env) * b
+    if isinstance(b, int):
+        return lambda env: a(env) * env[b]
+    return lambda env: a(env) * b(env)
+
+
+def _scalar_div(a: ScalarOperand, b: ScalarOperand) -> ScalarOperand:
+    if isinstance(a, float):
+        if isinstance(b, float) and b != 0:
+            return a / b
+        if isinstance(b, int):
+            return lambda env: a / env[b]
+        b = _scalar_function(b)
+        return lambda env: a / b(env)
+    if isinstance(a, int):
+        if isinstance(b, float):
+            return lambda env: env[a] / b
+        if isinstance(b, int):
+            return lambda env: env[a] / env[b]
+        return lambda env: env[a] / b(env)
+    if isinstance(b, float):
+        return lambda env: a(env) / b
+    if isinstance(b, int):
+        return lambda env: a(env) / env[b]
+    return lambda env: a(env) / b(env)
 
 
 # ---------------------------------------------------------------- why is it NaN here?

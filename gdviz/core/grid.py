@@ -205,6 +205,20 @@ def display_height(grid: SampledGrid, z: float) -> float:
     return value
 
 
+def display_heights(grid: SampledGrid, z: np.ndarray) -> np.ndarray:
+    """`display_height` for an array of raw heights (a path's values), vectorised."""
+    z = np.asarray(z, dtype=np.float64)
+    if grid.height_scale == "log10":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = np.where(z > 0, np.log10(np.where(z > 0, z, 1.0)), np.nan)
+    else:
+        values = z.copy()
+    if grid.clip_range is not None:
+        lo, hi = grid.clip_range
+        values = np.clip(values, lo, hi)  # NaN stays NaN
+    return values
+
+
 def _check_height_scale(height_scale: str) -> None:
     if height_scale not in HEIGHT_SCALES:
         raise ValueError(

@@ -33,6 +33,7 @@ class Preset:
     expression: str | None = None
     dataset: str | None = None
     height_scale: str = "linear"
+    lr: float = 0.01  # a learning rate at which plain gradient descent shows something useful
 
     def surface(self, log_base: float = math.e) -> Surface:
         """The surface this preset names."""
@@ -54,6 +55,7 @@ def _preset_from_json(entry: dict) -> Preset:
         expression=entry.get("expression"),
         dataset=entry.get("dataset"),
         height_scale=entry.get("height_scale", "linear"),
+        lr=float(entry.get("lr", 0.01)),
     )
 
 

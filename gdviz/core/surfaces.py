@@ -53,6 +53,10 @@ class ExpressionSurface:
     def gradient(self, x, y) -> tuple[np.ndarray, np.ndarray]:
         return self.f_x.evaluate(x, y), self.f_y.evaluate(x, y)
 
+    def value_and_gradient(self, x: float, y: float) -> tuple[float, float, float]:
+        """(f, f_x, f_y) at one point as floats: the fast path `descent.run` looks for."""
+        return self.expression.value_and_gradient_scalar(x, y)
+
     def grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         gx, gy = np.meshgrid(np.asarray(xs, float), np.asarray(ys, float), indexing="ij")
         return self.expression.evaluate(gx, gy)

@@ -1,4 +1,5 @@
-"""The 3D view: a lit, colour-mapped surface in a fixed box with axes, ticks and a point marker."""
+"""The 3D view: a lit, colour-mapped surface in a fixed box with axes, ticks, a point marker,
+descent paths, arrows and click-picking."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
+from pyqtgraph import functions as pg_functions
 from pyqtgraph.opengl.GLGraphicsItem import GLGraphicsItem
 from pyqtgraph.opengl.shaders import FragmentShader, ShaderProgram, VertexShader
 from PySide6 import QtCore, QtGui, QtOpenGL
@@ -16,6 +18,8 @@ from PySide6 import QtCore, QtGui, QtOpenGL
 from gdviz.render.axes3d import Label, SceneMapping, axis_guides
 from gdviz.render.colormap import colors_for
 from gdviz.render.mesh import surface_mesh
+from gdviz.render.paths import PathBuffer, cone_mesh, decimated, finite_rows
+from gdviz.render.picking import pick_height_field
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +33,20 @@ DEFAULT_ELEVATION = 28.0
 DEFAULT_AZIMUTH = -60.0  # camera on the +x, -y side: x runs left to right, y into the screen
 FIELD_OF_VIEW = 40.0  # horizontal, degrees; narrower than pyqtgraph's 60 for less distortion
 _MARKER_PULL = 0.15  # scene units the marker is drawn towards the camera, clear of the surface
+
+PATH_WIDTH = 3.0  # px
+PATH_LIFT = 0.008  # scene units a path is raised along z, so it does not z-fight the surface
+_PATH_MARKER_PULL = 0.1  # scene units path markers are drawn towards the camera
+_START_RING_COLOR = (1.0, 1.0, 1.0, 1.0)
+_HEAD_EDGE_COLOR = (0.08, 0.08, 0.1, 0.9)
+_START_RING_SIZE, _START_DOT_SIZE = 13.0, 7.0  # px: a white-edged dot where a run starts
+_HEAD_EDGE_SIZE, _HEAD_DOT_SIZE = 15.0, 11.0  # px: a filled dot at the current iterate
+ARROW_WIDTH = 3.0  # px
+_ARROW_HEAD_FRACTION = 0.3  # of the arrow's scene length, at most _ARROW_HEAD_MAX
+_ARROW_HEAD_MAX = 0.09  # scene units
+_ARROW_HEAD_ASPECT = 0.42  # cone radius / cone length
+CLICK_SLOP = 4.0  # px a press may move and still count as a click
+_SCENE_LIMIT = 1e4  # scene coordinates are clamped here: far-off iterates stay drawable
 
 # Vertex colour × (ambient + key light + head light) + a little specular, lit on both sides.
 # Normals are in eye space (u_normal), so the light moves with the camera and the side facing the
@@ -155,6 +173,8 @@ class _MarkerItem(gl.GLScatterPlotItem):
     """A depth-tested dot drawn a little towards the camera, so a slope in front of it does not
     cut the disc in half while a hill between it and the camera still hides it."""
 
+    pull = _MARKER_PULL  # scene units towards the camera
+
     def mvpMatrix(self) -> QtGui.QMatrix4x4:
         mvp = super().mvpMatrix()
         view = self.view()
@@ -162,9 +182,174 @@ class _MarkerItem(gl.GLScatterPlotItem):
             return mvp
         camera = view.cameraPosition()
         offset = np.array([camera.x(), camera.y(), camera.z()]) - self.pos[0]
-        offset *= _MARKER_PULL / max(float(np.linalg.norm(offset)), 1e-9)
+        offset *= self.pull / max(float(np.linalg.norm(offset)), 1e-9)
         ox, oy, oz = (float(v) for v in offset)
         return mvp * QtGui.QMatrix4x4(1, 0, 0, ox, 0, 1, 0, oy, 0, 0, 1, oz, 0, 0, 0, 1)
+
+
+def rgba_floats(color) -> tuple[float, float, float, float]:
+    """(r, g, b, a) floats in [0, 1] from floats in [0, 1], 0-255 integers, a QColor or a name."""
+    if isinstance(color, (tuple, list, np.ndarray)) and len(color) in (3, 4):
+        values = [float(c) for c in color]
+        if all(0.0 <= v <= 1.0 for v in values):
+            return (values[0], values[1], values[2], values[3] if len(values) == 4 else 1.0)
+        color = tuple(int(round(v)) for v in values)
+    r, g, b, a = pg_functions.mkColor(color).getRgbF()
+    return (float(r), float(g), float(b), float(a))
+
+
+def _scene_rows(mapping: SceneMapping, rows: np.ndarray, lift: float = 0.0) -> np.ndarray:
+    """Scene coordinates (N, 3) float32 of data rows (x, y, z), raised by lift, clamped."""
+    sx, sy, sz = mapping.data_to_scene(rows[:, 0], rows[:, 1], rows[:, 2])
+    scene = np.stack([sx, sy, sz + lift], axis=1)
+    with np.errstate(invalid="ignore"):
+        np.clip(scene, -_SCENE_LIMIT, _SCENE_LIMIT, out=scene)
+    return scene.astype(np.float32)
+
+
+class _DepthTestedLine(gl.GLLinePlotItem):
+    """A line that is hidden by what lies in front of it but writes no depth itself: with
+    antialiasing, a segment's faint edge pixels would otherwise block the next segment where
+    they meet, and a path of many short steps would look dashed."""
+
+    def paint(self) -> None:
+        GL.glDepthMask(GL.GL_FALSE)
+        try:
+            super().paint()
+        finally:
+            GL.glDepthMask(GL.GL_TRUE)
+
+
+class _PathItems:
+    """One descent run in the 3D view: a polyline, a white-edged start dot and a head dot.
+
+    Keeps the data points (x, y, z_display) and their scene coordinates in growing buffers, so
+    an appended iterate costs one small conversion and a vertex upload, not a rebuild.
+    """
+
+    def __init__(self, color: tuple[float, float, float, float]) -> None:
+        self.data = PathBuffer(3)
+        self.scene = PathBuffer(3, np.float32)
+        self.line = _DepthTestedLine(
+            mode="line_strip", width=PATH_WIDTH, antialias=True, glOptions="translucent"
+        )
+        self.start_ring = _MarkerItem(size=_START_RING_SIZE, pxMode=True, glOptions="translucent")
+        self.start_dot = _MarkerItem(size=_START_DOT_SIZE, pxMode=True, glOptions="translucent")
+        self.head_edge = _MarkerItem(size=_HEAD_EDGE_SIZE, pxMode=True, glOptions="translucent")
+        self.head_dot = _MarkerItem(size=_HEAD_DOT_SIZE, pxMode=True, glOptions="translucent")
+        # the smaller dot of each pair sits a little nearer the camera than its rim
+        self.start_ring.pull = self.head_edge.pull = _PATH_MARKER_PULL
+        self.start_dot.pull = self.head_dot.pull = _PATH_MARKER_PULL + 0.01
+        self.start_ring.setData(color=_START_RING_COLOR)
+        self.head_edge.setData(color=_HEAD_EDGE_COLOR)
+        self.set_color(color)
+
+    def items(self) -> tuple[GLGraphicsItem, ...]:
+        return (self.line, self.start_ring, self.start_dot, self.head_edge, self.head_dot)
+
+    def set_color(self, color: tuple[float, float, float, float]) -> None:
+        self.color = color
+        self.line.setData(color=color)
+        self.start_dot.setData(color=color)
+        self.head_dot.setData(color=color)
+
+    def set_points(self, rows: np.ndarray, mapping: SceneMapping) -> None:
+        self.data.set(rows)
+        self.remap(mapping)
+
+    def append_points(self, rows: np.ndarray, mapping: SceneMapping) -> None:
+        """Add rows; a scrubbed head stays where it is (set_head(None) follows the end)."""
+        self.data.append(rows)
+        self.scene.append(_scene_rows(mapping, rows, PATH_LIFT))
+        self.redraw()
+
+    def set_head(self, k: int | None) -> None:
+        self.data.head = self.scene.head = None if k is None else int(k)
+        self.redraw()
+
+    def remap(self, mapping: SceneMapping) -> None:
+        """Recompute scene coordinates after the data <-> scene mapping changed."""
+        head = self.data.head
+        self.scene.set(_scene_rows(mapping, self.data.all_rows(), PATH_LIFT))
+        self.scene.head = head
+        self.redraw()
+
+    def redraw(self) -> None:
+        shown = decimated(self.scene.shown_rows())
+        if not np.isfinite(shown).all():
+            shown = finite_rows(shown)  # NaN heights (log scale of f <= 0): join the neighbours
+        if len(shown) == 0:
+            for item in self.items():
+                item.hide()
+            return
+        self.line.setData(pos=shown)
+        self.line.setVisible(len(shown) >= 2)
+        for item, pos in (
+            (self.start_ring, shown[:1]),
+            (self.start_dot, shown[:1]),
+            (self.head_edge, shown[-1:]),
+            (self.head_dot, shown[-1:]),
+        ):
+            item.setData(pos=pos)
+            item.show()
+
+
+class _ArrowItems:
+    """A set of 3D arrows: shafts as one line item, heads as one lit cone mesh."""
+
+    def __init__(self) -> None:
+        self.arrows: list[tuple] = []
+        self.shafts = _DepthTestedLine(
+            mode="lines", width=ARROW_WIDTH, antialias=True, glOptions="translucent"
+        )
+        self.heads = gl.GLMeshItem(smooth=True, shader=LIT_COLOR_SHADER, glOptions="opaque")
+
+    def items(self) -> tuple[GLGraphicsItem, ...]:
+        return (self.shafts, self.heads)
+
+    def set_arrows(self, arrows, mapping: SceneMapping) -> None:
+        self.arrows = [tuple(a) for a in arrows]
+        self.redraw(mapping)
+
+    def redraw(self, mapping: SceneMapping) -> None:
+        shaft_pos, shaft_colors = [], []
+        vertexes, faces, normals, colors = [], [], [], []
+        offset = 0
+        for x, y, z, dx, dy, dz, color in self.arrows:
+            rgba = rgba_floats(color)
+            ends = np.array([[x, y, z], [x + dx, y + dy, z + dz]], dtype=np.float64)
+            start, tip = _scene_rows(mapping, ends, PATH_LIFT).astype(np.float64)
+            vector = tip - start
+            length = float(np.linalg.norm(vector))
+            if not (np.isfinite(vector).all() and length > 1e-9):
+                continue
+            head = min(_ARROW_HEAD_FRACTION * length, _ARROW_HEAD_MAX)
+            unit = vector / length
+            shaft_pos += [start, tip - 0.8 * head * unit]
+            shaft_colors += [rgba, rgba]
+            v, f, n = cone_mesh(tip, unit, head, _ARROW_HEAD_ASPECT * head)
+            vertexes.append(v)
+            faces.append(f + offset)
+            normals.append(n)
+            colors.append(np.tile(rgba, (len(v), 1)))
+            offset += len(v)
+        if not shaft_pos:
+            self.shafts.hide()
+            self.heads.hide()
+            return
+        self.shafts.setData(
+            pos=np.array(shaft_pos, dtype=np.float32),
+            color=np.array(shaft_colors, dtype=np.float32),
+        )
+        meshdata = gl.MeshData(
+            vertexes=np.concatenate(vertexes).astype(np.float32),
+            faces=np.concatenate(faces).astype(np.uint32),
+            vertexColors=np.concatenate(colors).astype(np.float32),
+        )
+        meshdata._vertexNormals = np.concatenate(normals).astype(np.float32)
+        self.heads.setMeshData(meshdata=meshdata)
+        self.shafts.show()
+        self.heads.show()
 
 
 # The drop line (marker to its footprint on the floor) runs under the surface and the marker can
@@ -183,11 +368,21 @@ class SurfaceView(gl.GLViewWidget):
 
     Data (x, y, z) map to scene coordinates x in [-half_x, half_x], y in [-half_y, half_y],
     z in [0, 1] through `data_to_scene`; the mapping follows the last `set_surface` call.
-    GUI thread only.
+    Paths and arrows are given in data coordinates with display heights and follow the mapping.
+    A left click (press and release within CLICK_SLOP px, no drag) on the surface emits
+    `surface_clicked(x, y, shift)`; dragging orbits as in pyqtgraph. GUI thread only.
     """
+
+    surface_clicked = QtCore.Signal(float, float, bool)
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
+        self._paths: dict[int, _PathItems] = {}
+        self._arrows: dict[str, _ArrowItems] = {}
+        # the drawn surface in scene coordinates, for picking: (sx, sy, sz) or None
+        self._pick_grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._press_pos: QtCore.QPointF | None = None
+        self._dragged = False
         self.opts["fov"] = FIELD_OF_VIEW
         self._mapping = SceneMapping()
         self._axis_names: tuple[str, str, str] = ("x", "y", "z")
@@ -279,15 +474,21 @@ class SurfaceView(gl.GLViewWidget):
         meshdata._vertexNormals = mesh.normals  # precomputed: skips MeshData's per-vertex loop
         self._surface.setMeshData(meshdata=meshdata)
         self._surface.setVisible(mesh.faces.size > 0)
+        self._pick_grid = (sx, sy, sz) if mesh.faces.size > 0 else None
         log.debug("surface %d×%d: %d triangles", xs.size, ys.size, len(mesh.faces))
         self._update_guides()
         self._reframe()
         if self._point is not None:
             self.set_point(*self._point)
+        for path in self._paths.values():
+            path.remap(self._mapping)
+        for arrows in self._arrows.values():
+            arrows.redraw(self._mapping)
 
     def clear_surface(self) -> None:
         """Hide the surface (axes stay)."""
         self._surface.hide()
+        self._pick_grid = None
 
     def set_point(self, x: float, y: float, z_display: float) -> None:
         """Mark the data point (x, y, z_display) with a dot and a drop line to the floor."""
@@ -318,6 +519,142 @@ class SurfaceView(gl.GLViewWidget):
     def _point_items(self) -> tuple[GLGraphicsItem, ...]:
         return (self._marker, self._ghost, self._drop_line)
 
+    # ----------------------------------------------------------------- paths
+    def set_path(
+        self,
+        run_id: int,
+        xs: Sequence[float] | np.ndarray,
+        ys: Sequence[float] | np.ndarray,
+        zs_display: Sequence[float] | np.ndarray,
+        color: tuple[float, ...],
+    ) -> None:
+        """Draw run run_id through the data points (xs[k], ys[k], zs_display[k]) in color (RGBA
+        floats in [0, 1]): a polyline, a white-edged start dot and a filled head dot."""
+        path = self._paths.get(run_id)
+        if path is None:
+            path = self._paths[run_id] = _PathItems(rgba_floats(color))
+            for offset, item in enumerate(path.items()):
+                item.setDepthValue(2.5 + 0.01 * offset)
+                self.addItem(item)
+        else:
+            path.set_color(rgba_floats(color))
+        path.set_points(_path_rows(xs, ys, zs_display), self._mapping)
+
+    def append_path(
+        self,
+        run_id: int,
+        xs: Sequence[float] | np.ndarray,
+        ys: Sequence[float] | np.ndarray,
+        zs_display: Sequence[float] | np.ndarray,
+    ) -> None:
+        """Add points to the end of run run_id (cheap: for animation); unknown runs are ignored."""
+        path = self._paths.get(run_id)
+        if path is None:
+            log.debug("append_path to unknown run %s ignored", run_id)
+            return
+        path.append_points(_path_rows(xs, ys, zs_display), self._mapping)
+
+    def set_path_head(self, run_id: int, k: int | None) -> None:
+        """Show only points 0..k of run run_id, the head dot at point k; None shows them all."""
+        path = self._paths.get(run_id)
+        if path is not None:
+            path.set_head(k)
+
+    def path_head_position(self, run_id: int) -> tuple[float, float, float] | None:
+        """Scene coordinates of run run_id's head dot (after scrubbing, point k), or None."""
+        path = self._paths.get(run_id)
+        if path is None:
+            return None
+        shown = path.scene.shown_rows()
+        if len(shown) == 0:
+            return None
+        sx, sy, sz = (float(v) for v in shown[-1])
+        return (sx, sy, sz)
+
+    def path_ids(self) -> list[int]:
+        """The runs currently drawn."""
+        return list(self._paths)
+
+    def remove_path(self, run_id: int) -> None:
+        """Remove run run_id's path and markers (no error when absent)."""
+        path = self._paths.pop(run_id, None)
+        if path is not None:
+            for item in path.items():
+                self.removeItem(item)
+
+    def clear_paths(self) -> None:
+        """Remove every path."""
+        for run_id in list(self._paths):
+            self.remove_path(run_id)
+
+    # ----------------------------------------------------------------- arrows
+    def set_arrows(self, key: str, arrows: Sequence[tuple]) -> None:
+        """Draw the arrow set key: (x, y, z_display, dx, dy, dz_display, color) each, from the data
+        point (x, y, z_display) by the data vector (dx, dy, dz_display); replaces that set."""
+        group = self._arrows.get(key)
+        if group is None:
+            group = self._arrows[key] = _ArrowItems()
+            for offset, item in enumerate(group.items()):
+                item.setDepthValue(2.8 + 0.01 * offset)
+                self.addItem(item)
+        group.set_arrows(arrows, self._mapping)
+
+    def clear_arrows(self, key: str) -> None:
+        """Remove the arrow set key (no error when absent)."""
+        group = self._arrows.pop(key, None)
+        if group is not None:
+            for item in group.items():
+                self.removeItem(item)
+
+    # ----------------------------------------------------------------- picking
+    def pick(self, px: float, py: float) -> tuple[float, float, float] | None:
+        """The data point (x, y, z_display) of the surface under the widget point (px, py)
+        (logical pixels, origin top-left), or None when the ray misses it or meets a hole."""
+        if self._pick_grid is None or not self._surface.visible():
+            return None
+        w, h = max(self.width(), 1), max(self.height(), 1)
+        # the projection depends only on the aspect ratio, so logical pixels serve as well as
+        # device pixels (paintGL itself passes the logical viewport)
+        region = (0, 0, w, h)
+        mvp = self.projectionMatrix(region, region) * self.viewMatrix()
+        matrix = np.array(mvp.data(), dtype=np.float64).reshape(4, 4).T
+        sx, sy, sz = self._pick_grid
+        hit = pick_height_field(px, py, w, h, matrix, sx, sy, sz)
+        if hit is None:
+            return None
+        x, y, z = (float(v) for v in self._mapping.scene_to_data(*hit))
+        return (x, y, z)
+
+    def mousePressEvent(self, ev) -> None:
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
+            self._press_pos = QtCore.QPointF(ev.position())
+            self._dragged = False
+        super().mousePressEvent(ev)
+
+    def mouseMoveEvent(self, ev) -> None:
+        if ev.buttons() != QtCore.Qt.MouseButton.NoButton:
+            self._auto_frame = None  # the user takes the camera
+        if self._press_pos is not None:
+            moved = ev.position() - self._press_pos
+            if math.hypot(moved.x(), moved.y()) > CLICK_SLOP:
+                self._dragged = True
+        super().mouseMoveEvent(ev)
+
+    def mouseReleaseEvent(self, ev) -> None:
+        super().mouseReleaseEvent(ev)
+        if ev.button() != QtCore.Qt.MouseButton.LeftButton or self._press_pos is None:
+            return
+        pos = ev.position()
+        moved = pos - self._press_pos
+        clicked = not self._dragged and math.hypot(moved.x(), moved.y()) <= CLICK_SLOP
+        self._press_pos = None
+        if not clicked:
+            return
+        hit = self.pick(pos.x(), pos.y())
+        if hit is not None:
+            shift = bool(ev.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier)
+            self.surface_clicked.emit(hit[0], hit[1], shift)
+
     # ----------------------------------------------------------------- camera
     def reset_camera(self) -> None:
         """A three-quarter view from the +x, -y side that frames the whole box and its labels."""
@@ -336,10 +673,6 @@ class SurfaceView(gl.GLViewWidget):
     def resizeGL(self, w: int, h: int) -> None:
         super().resizeGL(w, h)
         self._reframe()
-
-    def mousePressEvent(self, ev) -> None:
-        self._auto_frame = None  # the user takes the camera
-        super().mousePressEvent(ev)
 
     def wheelEvent(self, ev) -> None:
         self._auto_frame = None
@@ -418,3 +751,11 @@ class SurfaceView(gl.GLViewWidget):
         self._grid.setData(pos=guides.grid_segments)
         self._axes.setData(pos=guides.axis_segments)
         self._labels.set_labels(guides.labels)
+
+
+def _path_rows(xs, ys, zs) -> np.ndarray:
+    """(N, 3) float64 rows of equally long x, y, z sequences."""
+    xs, ys, zs = (np.asarray(v, dtype=np.float64).ravel() for v in (xs, ys, zs))
+    if not xs.size == ys.size == zs.size:
+        raise ValueError(f"xs, ys, zs must be equally long, got {xs.size}, {ys.size}, {zs.size}")
+    return np.stack([xs, ys, zs], axis=1)

@@ -7,6 +7,7 @@ import math
 import time
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gdviz import __version__
@@ -17,17 +18,28 @@ from gdviz.core.logistic import LOG_BASES
 from gdviz.core.presets import Preset, all_presets, default_preset_name, get_preset
 from gdviz.core.surfaces import ExpressionSurface, LogisticLossSurface, Surface
 from gdviz.core.window import Window
+from gdviz.render.contour_view import ContourView
 from gdviz.render.view3d import SurfaceView
+from gdviz.ui.descent_controller import DescentController
+from gdviz.ui.panels.descent_panel import DescentPanel
 from gdviz.ui.panels.function_panel import FunctionPanel
+from gdviz.ui.panels.loss_plot import LossPlot
 from gdviz.ui.panels.point_panel import PointPanel
+from gdviz.ui.panels.step_panel import StepPanel
 from gdviz.workers.job_worker import JobWorker
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RESOLUTION = 200
 PREVIEW_RESOLUTION = 100
+GRADIENT_FIELD_SIZE = 15
 
 SHORTCUTS = (
+    ("Click the surface", "Set the start point (in the 3D or the top view)"),
+    ("Shift+click", "Add another run from that point"),
+    ("Space", "Play / pause the runs"),
+    ("→", "One step of every run"),
+    ("R", "Reset: remove every run"),
     ("Enter (in the expression field)", "Apply the typed function"),
     ("Home", "Reset the camera"),
     ("Ctrl+T", "Look straight down (top view)"),
@@ -92,8 +104,37 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.function_panel = FunctionPanel(self._presets)
         self.point_panel = PointPanel()
-        self._add_dock("Function", self.function_panel, QtCore.Qt.LeftDockWidgetArea)
-        self._add_dock("Point", self.point_panel, QtCore.Qt.RightDockWidgetArea)
+        self.descent_panel = DescentPanel()
+        self.step_panel = StepPanel()
+        self.contour_view = ContourView()
+        self.contour_view.setObjectName("contourView")
+        self.loss_plot = LossPlot()
+        left, right, bottom = (
+            QtCore.Qt.LeftDockWidgetArea,
+            QtCore.Qt.RightDockWidgetArea,
+            QtCore.Qt.BottomDockWidgetArea,
+        )
+        function_dock = self._add_dock("Function", self.function_panel, left)
+        descent_dock = self._add_dock("Descent", self.descent_panel, left)
+        self.tabifyDockWidget(function_dock, descent_dock)
+        function_dock.raise_()
+        self._add_dock("Point", self.point_panel, right)
+        self._add_dock("Step", self.step_panel, right)
+        contour_dock = self._add_dock("Top view", self.contour_view, bottom, scroll=False)
+        loss_dock = self._add_dock("Loss", self.loss_plot, bottom, scroll=False)
+        self.splitDockWidget(contour_dock, loss_dock, QtCore.Qt.Horizontal)
+        self.resizeDocks([contour_dock], [280], QtCore.Qt.Vertical)
+
+        self.descent = DescentController(
+            self.view, self.contour_view, self.loss_plot, self.descent_panel, self.step_panel, self
+        )
+        self.descent.status_message.connect(self.statusBar().showMessage)
+        self.descent_panel.add_run_requested.connect(self.add_run)
+        self.descent_panel.play_toggled.connect(self._on_play_toggled)
+        self.descent_panel.step_requested.connect(self.step_once)
+        self.descent_panel.gradient_field_toggled.connect(self._show_gradient_field)
+        self.view.surface_clicked.connect(self._on_surface_clicked)
+        self.contour_view.plane_clicked.connect(self._on_surface_clicked)
 
         self.function_panel.preset_chosen.connect(self.load_preset)
         self.function_panel.expression_entered.connect(self.apply_expression)
@@ -118,15 +159,20 @@ class MainWindow(QtWidgets.QMainWindow):
             self.load_preset(preset or default_preset_name())
 
     # --- construction --------------------------------------------------------------------
-    def _add_dock(self, title: str, widget: QtWidgets.QWidget, area) -> QtWidgets.QDockWidget:
+    def _add_dock(
+        self, title: str, widget: QtWidgets.QWidget, area, scroll: bool = True
+    ) -> QtWidgets.QDockWidget:
         dock = QtWidgets.QDockWidget(title, self)
-        dock.setObjectName(f"{title.lower()}Dock")
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidget(widget)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QtWidgets.QFrame.NoFrame)
-        dock.setWidget(scroll)
-        dock.setMinimumWidth(300)
+        dock.setObjectName(f"{title.lower().replace(' ', '')}Dock")
+        if scroll:
+            holder = QtWidgets.QScrollArea()
+            holder.setWidget(widget)
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QtWidgets.QFrame.NoFrame)
+            dock.setWidget(holder)
+            dock.setMinimumWidth(320)
+        else:
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
 
@@ -148,6 +194,15 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu.addSeparator()
         for dock in self.findChildren(QtWidgets.QDockWidget):
             view_menu.addAction(dock.toggleViewAction())
+
+        run_menu = menu.addMenu("&Run")
+        self.play_action = run_menu.addAction("&Play / pause", self.toggle_play)
+        self.play_action.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key_Space))
+        step = run_menu.addAction("&Step", self.step_once)
+        step.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key_Right))
+        reset_runs = run_menu.addAction("&Reset runs", self.descent.reset)
+        reset_runs.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key_R))
+        run_menu.addAction("&Add run from the point", self.add_run)
 
         help_menu = menu.addMenu("&Help")
         help_menu.addAction("&Keyboard shortcuts", self._show_shortcuts)
@@ -173,6 +228,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._preset_name = preset.name
         self._expression_text = preset.expression
         self._log_height = preset.height_scale == "log10"
+        self.descent_panel.lr_box.setValue(preset.lr)
         self._install_surface(surface, preset.window, preset.start, request_grid)
         self.statusBar().showMessage(f"Preset: {preset.title}", 5000)
 
@@ -245,12 +301,65 @@ class MainWindow(QtWidgets.QMainWindow):
         self._point = (float(x), float(y))
         self._show_point()
 
+    # --- descent ---------------------------------------------------------------------------
+    def add_run(self) -> int | None:
+        """Another run from the current point with the Descent panel's settings."""
+        run_id = self.descent.add_run(self._point)
+        if run_id is not None and self.descent.playing:
+            self.descent.set_playing(True)
+        return run_id
+
+    def toggle_play(self) -> None:
+        self._on_play_toggled(not self.descent.playing)
+
+    def step_once(self) -> None:
+        self._ensure_run()
+        self.descent.step_once()
+
+    def _ensure_run(self) -> None:
+        """Play and Step need a run: make one from the point if none is left to continue."""
+        if not self.descent.has_unfinished_runs():
+            self.descent.reset()
+            self.descent.add_run(self._point)
+
+    @QtCore.Slot(bool)
+    def _on_play_toggled(self, playing: bool) -> None:
+        if playing:
+            self._ensure_run()
+        self.descent.set_playing(playing and self.descent.has_unfinished_runs())
+
+    @QtCore.Slot(float, float, bool)
+    def _on_surface_clicked(self, x: float, y: float, shift: bool) -> None:
+        """A click sets the start point (and clears the runs); Shift+click adds a run there."""
+        if shift:
+            self.set_point(x, y)
+            self.add_run()
+            return
+        self.descent.reset()
+        self.set_point(x, y)
+        a, b, _ = self._surface.axis_names
+        self.statusBar().showMessage(
+            f"Start ({a}, {b}) = ({x:.4g}, {y:.4g}): press Space to descend", 8000
+        )
+
+    @QtCore.Slot(bool)
+    def _show_gradient_field(self, visible: bool) -> None:
+        if visible and self._grid is not None:
+            w = self._window
+            xs = np.linspace(w.x_min, w.x_max, GRADIENT_FIELD_SIZE)
+            ys = np.linspace(w.y_min, w.y_max, GRADIENT_FIELD_SIZE)
+            gx_grid, gy_grid = np.meshgrid(xs, ys, indexing="ij")
+            gx, gy = self._surface.gradient(gx_grid, gy_grid)
+            self.contour_view.set_gradient_field(xs, ys, np.asarray(gx), np.asarray(gy))
+        self.contour_view.show_gradient_field(visible)
+
     # --- internals -----------------------------------------------------------------------
     def _install_surface(self, surface: Surface, window: Window, point, request_grid: bool):
         self._surface = surface
         self._window = window
         self._point = (float(point[0]), float(point[1]))
         self._grid = None
+        self.descent.set_surface(surface)
         self.point_panel.show_axes(surface.axis_names, surface.gradient_formulas())
         self._show_source()
         self._show_point()
@@ -295,6 +404,10 @@ class MainWindow(QtWidgets.QMainWindow):
         names = self._surface.axis_names
         z_label = f"log₁₀ {names[2]}" if grid.height_scale == "log10" else names[2]
         self.view.set_surface(grid.xs, grid.ys, grid.z_display, grid.z_range, names, z_label)
+        self.contour_view.set_surface(grid.xs, grid.ys, grid.z_display, grid.z_range, names)
+        self.descent.set_grid(grid)
+        if self.descent_panel.field_check.isChecked():
+            self._show_gradient_field(True)
         self._show_point()
         n = len(grid.xs)
         notes = [result.note] if result.note else []
@@ -325,6 +438,7 @@ class MainWindow(QtWidgets.QMainWindow):
         x, y = self._point
         report = point_report(self._surface, x, y)
         self.point_panel.show_report(report)
+        self.contour_view.set_point(x, y)
         if self._grid is None or not math.isfinite(report.f):
             self.view.clear_point()
             return
@@ -345,5 +459,6 @@ class MainWindow(QtWidgets.QMainWindow):
         )
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.descent.stop()
         self.jobs.stop()
         super().closeEvent(event)

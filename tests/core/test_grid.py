@@ -194,3 +194,19 @@ def test_the_lecture_loss_samples_in_log10_without_clipping():
         grid.z, log_loss(dataset, grid.xs[:, None], grid.ys[None, :]), rtol=1e-5
     )
     np.testing.assert_allclose(grid.z_display, np.log10(grid.z))
+
+
+def test_display_heights_matches_display_height_pointwise():
+    from gdviz.core.grid import display_height, display_heights
+
+    class Bowl:
+        def grid(self, xs, ys):
+            return xs[:, None] ** 2 + ys[None, :] ** 2 + 1e-3
+
+    from gdviz.core.window import Window
+
+    for scale in ("linear", "log10"):
+        grid = sample_surface(Bowl(), Window(-2, 2, -2, 2), 40, scale)
+        raw = np.array([1e-300, 0.5, 3.0, 8.0, 1e6, -1.0, 0.0, np.nan])
+        expected = [display_height(grid, v) for v in raw]
+        np.testing.assert_array_equal(display_heights(grid, raw), expected)

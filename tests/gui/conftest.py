@@ -52,6 +52,9 @@ def main_window(qtbot, gl_context):
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
+    # Xvfb has no window manager: activate explicitly so keyboard shortcuts reach the window.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     qtbot.waitUntil(lambda: window.grid is not None, timeout=10000)
     yield window
     window.close()

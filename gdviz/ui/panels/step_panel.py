@@ -1,0 +1,71 @@
+"""The step panel: the selected run's current step, written the lecture's way with its numbers."""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+
+from gdviz.core.descent import Step
+from gdviz.core.optimizers import Optimizer
+from gdviz.core.step_text import number, update_lines
+
+
+class StepPanel(QtWidgets.QWidget):
+    """Shows step k of one run: the point, the value, the gradient and the update arithmetic."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        layout = QtWidgets.QVBoxLayout(self)
+        self.title_label = QtWidgets.QLabel("No run yet: click the surface, then press Space.")
+        self.title_label.setObjectName("stepTitle")
+        self.title_label.setWordWrap(True)
+        self.title_label.setStyleSheet("font-weight: 600;")
+        layout.addWidget(self.title_label)
+        self.lines: list[QtWidgets.QLabel] = []
+        for name in ("stepPoint", "stepValue", "stepGradient", "stepUpdateX", "stepUpdateY"):
+            label = QtWidgets.QLabel(objectName=name)
+            label.setStyleSheet("font-family: monospace;")
+            label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+            self.lines.append(label)
+        self.status_label = QtWidgets.QLabel(objectName="stepStatus")
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+        layout.addStretch(1)
+
+    def show_step(
+        self,
+        title: str,
+        previous: Step | None,
+        step: Step,
+        optimizer: Optimizer,
+        axis_names: tuple[str, str, str],
+    ) -> None:
+        a, b, fn = axis_names
+        fn = "L" if fn == "L" else "f"
+        k = step.k
+        point, value, gradient, update_x, update_y = self.lines
+        self.title_label.setText(title)
+        point.setText(f"({a}{k}, {b}{k}) = ({number(step.point[0])}, {number(step.point[1])})")
+        value.setText(f"{fn}({a}{k}, {b}{k}) = {number(step.value)}")
+        gradient.setText(
+            f"∇{fn} = ({fn}_{a}, {fn}_{b}) = "
+            f"({number(step.gradient[0])}, {number(step.gradient[1])})"
+        )
+        if previous is None:
+            update_x.setText(f"{a}{k}: the start")
+            update_y.setText(f"α = {number(optimizer.hp.lr)}, {optimizer.title}")
+        else:
+            x_line, y_line = update_lines(previous, step, optimizer, axis_names)
+            update_x.setText(x_line)
+            update_y.setText(y_line)
+
+    def show_status(self, text: str, problem: bool = False) -> None:
+        self.status_label.setStyleSheet("color: #ff6b6b;" if problem else "color: #9aa0a6;")
+        self.status_label.setText(text)
+
+    def clear(self) -> None:
+        self.title_label.setText("No run yet: click the surface, then press Space.")
+        for label in self.lines:
+            label.clear()
+        self.status_label.clear()

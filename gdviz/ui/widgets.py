@@ -1,0 +1,81 @@
+"""Small reusable widgets: a spin box that shows numbers like 1e-05, and a log-scaled slider."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+
+class ScientificSpinBox(QtWidgets.QDoubleSpinBox):
+    """A double spin box that prints and reads numbers such as 0.01, 1e-05 or 2.5e-3.
+
+    Up/down multiply or divide by a step factor (log steps suit learning rates and tolerances).
+    Text that is not a number inside the range is refused by the validator, so the value
+    never becomes NaN, infinite or out of range.
+    """
+
+    def __init__(self, minimum: float, maximum: float, factor: float = 2.0, parent=None, **kwargs):
+        super().__init__(parent, **kwargs)
+        self.setDecimals(323)  # keep full precision; the text is formatted below
+        self.setRange(minimum, maximum)
+        self.setKeyboardTracking(False)
+        self._factor = factor
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt override)
+        return f"{value:.6g}"
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt override)
+        try:
+            return float(text.strip().replace("−", "-"))
+        except ValueError:
+            return self.value()
+
+    def validate(self, text: str, pos: int):
+        stripped = text.strip().replace("−", "-")
+        try:
+            value = float(stripped)
+        except ValueError:
+            partial = stripped in ("", "-", ".", "-.") or stripped.lower().endswith(
+                ("e", "e-", "e+")
+            )
+            state = QtGui.QValidator.Intermediate if partial else QtGui.QValidator.Invalid
+            return state, text, pos
+        if not math.isfinite(value):
+            return QtGui.QValidator.Invalid, text, pos
+        if self.minimum() <= value <= self.maximum():
+            return QtGui.QValidator.Acceptable, text, pos
+        return QtGui.QValidator.Intermediate, text, pos
+
+    def fixup(self, text: str) -> str:
+        return self.textFromValue(self.value())
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt override)
+        value = self.value() * self._factor**steps
+        self.setValue(min(max(value, self.minimum()), self.maximum()))
+        self.editingFinished.emit()
+
+
+class LogSlider(QtWidgets.QSlider):
+    """A horizontal slider over [minimum, maximum] on a log scale; emits `log_value_changed`."""
+
+    log_value_changed = QtCore.Signal(float)
+    TICKS = 1000
+
+    def __init__(self, minimum: float, maximum: float, parent=None, **kwargs):
+        super().__init__(QtCore.Qt.Horizontal, parent, **kwargs)
+        self._lo, self._hi = math.log10(minimum), math.log10(maximum)
+        self.setRange(0, self.TICKS)
+        self.valueChanged.connect(self._on_value_changed)
+
+    def set_log_value(self, value: float) -> None:
+        position = (math.log10(value) - self._lo) / (self._hi - self._lo) * self.TICKS
+        with QtCore.QSignalBlocker(self):
+            self.setValue(round(min(max(position, 0), self.TICKS)))
+
+    def log_value(self) -> float:
+        return 10 ** (self._lo + self.value() / self.TICKS * (self._hi - self._lo))
+
+    def _on_value_changed(self, _position: int) -> None:
+        # Round to 3 significant digits so dragging gives readable rates like 0.0123.
+        self.log_value_changed.emit(float(f"{self.log_value():.3g}"))
