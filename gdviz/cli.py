@@ -1,4 +1,4 @@
-"""The `gdviz` command: opens the window, or runs a headless verb (presets, eval)."""
+"""The `gdviz` command: opens the window, or runs a headless verb (presets, eval, run, limit)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ import math
 import sys
 from collections.abc import Sequence
 
-from gdviz.core.expression import ExpressionError
+from gdviz.core.expression import ExpressionError, explain_nan
 from gdviz.core.optimizers import OPTIMIZER_NAMES
 
-VERBS = ("presets", "eval", "run")
+VERBS = ("presets", "eval", "run", "limit")
 # Options whose value may begin with '-' (negative coordinates typed as `--at -1,0`).
 VALUE_OPTIONS = frozenset(
     {"--at", "--direction", "--delta", "--start", "--model", "--function", "--lr", "--momentum",
-     "--beta1", "--beta2", "--eps", "--alpha", "--tol", "--steps"}
+     "--beta1", "--beta2", "--eps", "--alpha", "--tol", "--steps", "--slope", "--parabola",
+     "--path", "--t0"}
 )  # fmt: skip
 
 
@@ -90,8 +91,13 @@ def _eval_parser() -> argparse.ArgumentParser:
         prog="gdviz eval",
         description="f, its partial derivatives, |∇f|, forward secants, a directional derivative.",
     )
-    parser.add_argument("--function", required=True, metavar="EXPR", help="f(x, y)")
-    parser.add_argument("--at", required=True, metavar="X,Y", help="the point, e.g. 2,2.5 or -1,0")
+    parser.add_argument("--function", required=True, metavar="EXPR", help="f(x, y) or f(x, y, z)")
+    parser.add_argument(
+        "--at",
+        required=True,
+        metavar="X,Y[,Z]",
+        help="the point, e.g. 2,2.5 or -1,0; three numbers evaluate f(x, y, z), e.g. 1,3,4",
+    )
     parser.add_argument(
         "--delta",
         default="0.01",
@@ -183,6 +189,13 @@ def run_eval(argv: Sequence[str]) -> int:
     from gdviz.core.window import Window
 
     args = _eval_parser().parse_args(argv)
+    count = len(args.at.split(","))
+    if count == 3:
+        return _run_eval_3d(args)
+    if count != 2:
+        raise UsageError(
+            f"--at needs 2 (x,y) or 3 (x,y,z) comma-separated numbers, got {args.at!r}"
+        )
     x, y = parse_numbers(args.at, 2, "--at")
     delta = _positive_finite(args.delta, "--delta", allow_negative=True)
     direction = parse_numbers(args.direction, 2, "--direction") if args.direction else None
@@ -191,7 +204,8 @@ def run_eval(argv: Sequence[str]) -> int:
     surface = ExpressionSurface(args.function, Window(x - 1, x + 1, y - 1, y + 1))
     point = point_report(surface, x, y)
     if not math.isfinite(point.f):
-        raise UsageError(f"f is not defined at ({x:g}, {y:g}) (outside its domain)")
+        reason = explain_nan(surface.expression, x, y) or "outside its domain"
+        raise UsageError(f"f is not defined at ({x:g}, {y:g}): {reason}")
     sx, sy = secant_x(surface, x, y, delta), secant_y(surface, x, y, delta)
     result = {
         "function": surface.formula,
@@ -258,6 +272,228 @@ def run_eval(argv: Sequence[str]) -> int:
             f"secant along u = {_fmt(u['secant_slope'])}",
             f"D_u f = ∇f·u = {_fmt(u['derivative'])}",
         ]
+    print("\n".join(lines))
+    return 0
+
+
+def _json_float(value: float | None) -> float | str | None:
+    """A number for JSON: NaN/None -> null, ±inf -> "+inf"/"-inf" (JSON has no infinities)."""
+    if value is None or math.isnan(value):
+        return None
+    if math.isinf(value):
+        return "+inf" if value > 0 else "-inf"
+    return value
+
+
+def _run_eval_3d(args: argparse.Namespace) -> int:
+    from gdviz.core.calculus import evaluate_at
+    from gdviz.core.expression import parse_expression
+
+    at = parse_numbers(args.at, 3, "--at")
+    if args.direction:
+        raise UsageError("--direction applies to a point (x,y) of f(x, y) only")
+    variables = ("x", "y", "z")
+    expression = parse_expression(args.function, variables)
+    point = evaluate_at(expression, at)
+    shown = ", ".join(f"{v:g}" for v in at)
+    if not math.isfinite(point.value):
+        raise UsageError(f"f is not defined at ({shown}): {point.reason}")
+    formulas = [expression.derivative(v).formula for v in variables]
+    if args.json:
+        result = {"function": expression.formula, "variables": list(variables), "at": list(at)}
+        result["f"] = point.value
+        for name, value, formula in zip(variables, point.gradient, formulas, strict=True):
+            result[f"f_{name}"] = _json_float(value)
+            result[f"f_{name}_formula"] = formula
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    lines = [
+        f"f(x, y, z)   = {expression.formula}",
+        f"at (x, y, z) = ({', '.join(_fmt(v) for v in at)})",
+        f"f            = {_fmt(point.value)}",
+    ]
+    for name, value, formula in zip(variables, point.gradient, formulas, strict=True):
+        lines.append(f"f_{name}          = {_fmt(value)}    ({formula})")
+    print("\n".join(lines))
+    return 0
+
+
+def _limit_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="gdviz limit",
+        description="Approach a point along paths and print f there: does the limit exist? "
+        "With --one-variable, one-sided limits of g(x) (also at inf / -inf).",
+    )
+    parser.add_argument("--function", required=True, metavar="EXPR", help="f(x, y), or g(x)")
+    parser.add_argument(
+        "--at", required=True, metavar="X0,Y0", help="the point (with --one-variable: A, inf, -inf)"
+    )
+    parser.add_argument(
+        "--slope", action="append", default=[], metavar="M", help="the line y − y0 = M(x − x0)"
+    )
+    parser.add_argument(
+        "--parabola", action="append", default=[], metavar="K", help="y − y0 = K(x − x0)²"
+    )
+    parser.add_argument("--vertical", action="store_true", help="the vertical line x = x0")
+    parser.add_argument(
+        "--path",
+        action="append",
+        default=[],
+        metavar="X(T), Y(T)",
+        help="a curve in t through the point at t = t0, e.g. 't, t^2'",
+    )
+    parser.add_argument("--t0", metavar="T", help="t0 of the --path curves (default 0)")
+    parser.add_argument(
+        "--one-variable", action="store_true", help="one-sided limits of g(x) at A (or ±inf)"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def _finite_option(text: str, what: str) -> float:
+    value = _number_option(text, what)
+    if not math.isfinite(value):
+        raise UsageError(f"{what} must be a finite number, got {text!r}")
+    return value
+
+
+def _split_path(text: str) -> tuple[str, str]:
+    """'x(t), y(t)' -> the two texts, split at the comma outside brackets."""
+    depth = 0
+    cuts = []
+    for i, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            cuts.append(i)
+    if len(cuts) != 1:
+        raise UsageError(f"--path needs two expressions in t, 'x(t), y(t)', got {text!r}")
+    return text[: cuts[0]], text[cuts[0] + 1 :]
+
+
+def _limit_paths(args: argparse.Namespace) -> list:
+    from gdviz.core.limits import line_path, parabola_path, parametric_path, vertical_path
+
+    t0 = 0.0 if args.t0 is None else _finite_option(args.t0, "--t0")
+    paths = [line_path(_finite_option(m, "--slope")) for m in args.slope]
+    if args.vertical:
+        paths.append(vertical_path())
+    paths += [parabola_path(_finite_option(k, "--parabola")) for k in args.parabola]
+    paths += [parametric_path(*_split_path(text), t0=t0) for text in args.path]
+    if not paths:
+        paths = [line_path(1.0), line_path(-1.0), line_path(0.0), vertical_path()]
+        paths.append(parabola_path(1.0))
+    return paths
+
+
+def _value_text(value: float) -> str:
+    return "undefined" if math.isnan(value) else _fmt(value)
+
+
+def run_limit(argv: Sequence[str]) -> int:
+    args = _limit_parser().parse_args(argv)
+    if args.one_variable:
+        return _run_limit_1d(args)
+    from gdviz.core.expression import parse_expression
+    from gdviz.core.limits import format_limit_value, limit_along, limit_verdict
+
+    if len(args.at.split(",")) != 2:
+        raise UsageError(
+            f"--at needs 2 comma-separated numbers X0,Y0 (or use --one-variable), got {args.at!r}"
+        )
+    x0, y0 = parse_numbers(args.at, 2, "--at")
+    expression = parse_expression(args.function, ("x", "y"))
+    results = [limit_along(expression, x0, y0, path) for path in _limit_paths(args)]
+    verdict = limit_verdict(results)
+    if args.json:
+
+        def rows(side) -> list[dict]:
+            return [{"t": r.t, "x": r.x, "y": r.y, "f": _json_float(r.value)} for r in side]
+
+        print(json.dumps({
+            "function": expression.formula,
+            "at": [x0, y0],
+            "paths": [
+                {"name": r.path_name, "t0": r.t0, "left": rows(r.left), "right": rows(r.right),
+                 "estimate": _json_float(r.estimate), "agrees_both_sides": r.agrees_both_sides,
+                 "left_trend": r.left_trend, "right_trend": r.right_trend, "note": r.note}
+                for r in results
+            ],
+            "verdict": {"agree": verdict.agree, "value": _json_float(verdict.value),
+                        "message": verdict.message},
+        }, indent=1, ensure_ascii=False))  # fmt: skip
+        return 0
+    lines = [f"f(x, y) = {expression.formula}, (x, y) → ({_fmt(x0)}, {_fmt(y0)})"]
+    for r in results:
+        lines += ["", f"along {r.path_name}, t → {_fmt(r.t0)}:"]
+        lines.append(f"  {'side':<6}{'t':>15}{'x':>15}{'y':>15}{'f(x, y)':>17}")
+        for side, table in (("left", r.left), ("right", r.right)):
+            lines += [
+                f"  {side:<6}{_fmt(row.t):>15}{_fmt(row.x):>15}{_fmt(row.y):>15}"
+                f"{_value_text(row.value):>17}"
+                for row in table
+            ]
+        lines.append(f"  estimate: {format_limit_value(r.estimate)} ({r.note})")
+    lines += ["", f"verdict: {verdict.message}"]
+    print("\n".join(lines))
+    return 0
+
+
+def _parse_limit_point(text: str) -> float:
+    cleaned = text.strip().replace("−", "-").replace("∞", "inf")
+    if cleaned in ("inf", "+inf", "-inf"):
+        return float(cleaned)
+    if "," in cleaned:
+        raise UsageError(
+            f"--at needs one number A (or inf, -inf) with --one-variable, got {text!r}"
+        )
+    return _finite_option(cleaned, "--at")
+
+
+def _run_limit_1d(args: argparse.Namespace) -> int:
+    from gdviz.core.expression import parse_expression
+    from gdviz.core.limits import (
+        infinity_verdict,
+        limit_at_infinity,
+        one_sided_limit,
+        one_variable_verdict,
+    )
+
+    if args.slope or args.parabola or args.path or args.vertical or args.t0 is not None:
+        raise UsageError("--slope, --parabola, --vertical, --path and --t0 are for f(x, y)")
+    a = _parse_limit_point(args.at)
+    g = parse_expression(args.function, ("x",))
+    if math.isinf(a):
+        limit = limit_at_infinity(g, 1 if a > 0 else -1)
+        sides = [(limit, "+∞" if a > 0 else "−∞")]
+        verdict = infinity_verdict(limit)
+    else:
+        left, right = one_sided_limit(g, a, "left"), one_sided_limit(g, a, "right")
+        sides = [(left, "left"), (right, "right")]
+        verdict = one_variable_verdict(left, right)
+    if args.json:
+        print(json.dumps({
+            "function": g.formula,
+            "at": _json_float(a),
+            "sides": [
+                {"side": name, "rows": [{"x": r.x, "g": _json_float(r.value)} for r in lim.rows],
+                 "estimate": _json_float(lim.estimate), "trend": lim.trend,
+                 "verdict": lim.verdict}
+                for lim, name in sides
+            ],
+            "verdict": {"agree": verdict.agree, "value": _json_float(verdict.value),
+                        "message": verdict.message},
+        }, indent=1, ensure_ascii=False))  # fmt: skip
+        return 0
+    target = sides[0][1] if math.isinf(a) else _fmt(a)
+    lines = [f"g(x) = {g.formula}, x → {target}"]
+    for lim, name in sides:
+        lines += ["", f"  {'side':<6}{'x':>15}{'g(x)':>17}"]
+        lines += [f"  {name:<6}{_fmt(r.x):>15}{_value_text(r.value):>17}" for r in lim.rows]
+        lines.append(f"  {name}: {lim.verdict}")
+    lines += ["", f"verdict: {verdict.message}"]
     print("\n".join(lines))
     return 0
 
@@ -371,6 +607,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_eval(argv[1:])
         if verb == "run":
             return run_run(argv[1:])
+        if verb == "limit":
+            return run_limit(argv[1:])
         return run_gui(argv)
     except (UsageError, ExpressionError, ValueError, KeyError, OSError) as err:
         message = str(err)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
-from gdviz.core.expression import Expression
+from gdviz.core.expression import Expression, explain_nan, parse_expression
 
 
 class ValueAndGradient(Protocol):
@@ -177,3 +177,240 @@ def directional(
     return DirectionalReport(
         u, norm, step, point, f0, f_shifted, secant_slope, derivative, secant_slope - derivative
     )
+
+
+# ---------------------------------------------------------------- the lesson's numbers
+
+Direction = str | tuple[float, float]
+
+_DEFAULT_DELTAS = tuple(10.0**-k for k in range(13))
+
+
+def direction_vector(direction: Direction) -> tuple[float, float]:
+    """The unit vector for "x", "y" or a non-zero 2-vector (normalised)."""
+    if isinstance(direction, str):
+        if direction == "x":
+            return (1.0, 0.0)
+        if direction == "y":
+            return (0.0, 1.0)
+        raise ValueError(f"direction must be 'x', 'y' or a vector (a, b), got {direction!r}")
+    return unit_vector(direction)[0]
+
+
+def _exact_along(
+    surface: ValueAndGradient, x: float, y: float, direction: Direction, u: tuple[float, float]
+) -> float:
+    f_x, f_y = _gradient(surface, x, y)
+    if direction == "x":
+        return f_x
+    if direction == "y":
+        return f_y
+    return f_x * u[0] + f_y * u[1]
+
+
+@dataclass(frozen=True)
+class ConvergenceRow:
+    """Forward and central difference quotients at one Δ, and their errors (quotient − exact)."""
+
+    delta: float
+    forward: float
+    forward_error: float
+    central: float
+    central_error: float
+
+
+def convergence_table(
+    surface: ValueAndGradient | Expression,
+    x: float,
+    y: float,
+    direction: Direction,
+    deltas: tuple[float, ...] | None = None,
+) -> tuple[ConvergenceRow, ...]:
+    """Forward and central quotients for each Δ (default 1 … 1e-12) against the exact slope.
+
+    Evaluated in float64 exactly as written, so the table shows truncation error shrinking with Δ
+    and then round-off (f(p + Δu) − f(p) cancelling) taking over for tiny Δ.
+    """
+    s = _surface(surface)
+    x, y = _finite("x", x), _finite("y", y)
+    u = direction_vector(direction)
+    exact = _exact_along(s, x, y, direction, u)
+    f0 = _value(s, x, y)
+    rows = []
+    for delta in _DEFAULT_DELTAS if deltas is None else deltas:
+        delta = _nonzero("delta", delta)
+        f_plus = _value(s, x + delta * u[0], y + delta * u[1])
+        f_minus = _value(s, x - delta * u[0], y - delta * u[1])
+        forward = (f_plus - f0) / delta
+        central = (f_plus - f_minus) / (2 * delta)
+        rows.append(ConvergenceRow(delta, forward, forward - exact, central, central - exact))
+    return tuple(rows)
+
+
+def slice_curve(
+    surface: ValueAndGradient | Expression,
+    x: float,
+    y: float,
+    direction: Direction,
+    s_min: float,
+    s_max: float,
+    n: int = 200,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(s, xs, ys, zs): the surface along the line (x, y) + s·u for s in [s_min, s_max]."""
+    s = _surface(surface)
+    x, y = _finite("x", x), _finite("y", y)
+    s_min, s_max = _finite("s_min", s_min), _finite("s_max", s_max)
+    if not s_min < s_max:
+        raise ValueError("s_min must be less than s_max")
+    if int(n) < 2:
+        raise ValueError("n must be at least 2")
+    u = direction_vector(direction)
+    params = np.linspace(s_min, s_max, int(n))
+    xs = x + params * u[0]
+    ys = y + params * u[1]
+    zs = np.array(np.broadcast_to(s.value(xs, ys), params.shape), dtype=np.float64)
+    return params, xs, ys, zs
+
+
+def directional_sweep(
+    surface: ValueAndGradient | Expression, x: float, y: float, n: int = 361
+) -> tuple[np.ndarray, np.ndarray]:
+    """(θ, D_u f) for u = (cos θ, sin θ), θ from 0 to 2π inclusive, n samples."""
+    s = _surface(surface)
+    x, y = _finite("x", x), _finite("y", y)
+    if int(n) < 2:
+        raise ValueError("n must be at least 2")
+    f_x, f_y = _gradient(s, x, y)
+    angles = np.linspace(0.0, 2.0 * math.pi, int(n))
+    return angles, f_x * np.cos(angles) + f_y * np.sin(angles)
+
+
+class GradientAngles(NamedTuple):
+    """Directions (radians in [0, 2π)) of steepest ascent, of no change, of steepest descent.
+
+    D_u f is |∇f| along max_angle, 0 along both zero_angles (the level curve), −|∇f| along
+    min_angle. All NaN where ∇f is 0 (every direction is level) or undefined.
+    """
+
+    max_angle: float
+    zero_angles: tuple[float, float]
+    min_angle: float
+
+
+def gradient_angles(surface: ValueAndGradient | Expression, x: float, y: float) -> GradientAngles:
+    """The angles of ∇f/|∇f| (maximum D_u f), of the level curve (zero) and of −∇f (minimum)."""
+    s = _surface(surface)
+    f_x, f_y = _gradient(s, _finite("x", x), _finite("y", y))
+    if not (math.isfinite(f_x) and math.isfinite(f_y)) or (f_x == 0 and f_y == 0):
+        return GradientAngles(math.nan, (math.nan, math.nan), math.nan)
+    two_pi = 2.0 * math.pi
+    top = math.atan2(f_y, f_x) % two_pi
+    zeros = sorted(((top + math.pi / 2) % two_pi, (top - math.pi / 2) % two_pi))
+    return GradientAngles(top, (zeros[0], zeros[1]), (top + math.pi) % two_pi)
+
+
+@dataclass(frozen=True)
+class TangentPlane:
+    """z = z0 + f_x·(x − x0) + f_y·(y − y0): the plane touching the surface at (x0, y0)."""
+
+    x0: float
+    y0: float
+    z0: float
+    f_x: float
+    f_y: float
+
+    def height(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray | float:
+        """The plane's z above (x, y) (arrays broadcast)."""
+        return self.z0 + self.f_x * (np.asarray(x) - self.x0) + self.f_y * (np.asarray(y) - self.y0)
+
+
+def tangent_plane(surface: ValueAndGradient | Expression, x: float, y: float) -> TangentPlane:
+    """The tangent plane at (x, y) (fields NaN where f or ∇f is undefined)."""
+    report = point_report(surface, x, y)
+    return TangentPlane(report.x, report.y, report.f, report.f_x, report.f_y)
+
+
+Point3 = tuple[float, float, float]
+
+
+def construction_points(
+    surface: ValueAndGradient | Expression, x0: float, y0: float, delta: float
+) -> dict[str, Point3]:
+    """The lecture's construction for f_x and f_y with step Δ: A0, B, C, D, E, F, G, H.
+
+    A0 on the plane, B above it on the surface; C = A0 + Δ in x, D on the surface above C, E at
+    B's height above C (so ED = Δz); F, G, H the same in y.
+    """
+    s = _surface(surface)
+    x0, y0 = _finite("x0", x0), _finite("y0", y0)
+    delta = _nonzero("delta", delta)
+    f_a = _value(s, x0, y0)
+    xc, yf = x0 + delta, y0 + delta
+    return {
+        "A0": (x0, y0, 0.0),
+        "B": (x0, y0, f_a),
+        "C": (xc, y0, 0.0),
+        "D": (xc, y0, _value(s, xc, y0)),
+        "E": (xc, y0, f_a),
+        "F": (x0, yf, 0.0),
+        "G": (x0, yf, _value(s, x0, yf)),
+        "H": (x0, yf, f_a),
+    }
+
+
+def direction_points(
+    surface: ValueAndGradient | Expression,
+    x0: float,
+    y0: float,
+    u: tuple[float, float],
+    s: float,
+) -> dict[str, Point3]:
+    """The lecture's construction along u (normalised) with step s: A0, B, I0, J, K.
+
+    I0 = A0 + s·u on the plane, J on the surface above it, K at B's height above I0.
+    """
+    surf = _surface(surface)
+    x0, y0 = _finite("x0", x0), _finite("y0", y0)
+    (a, b), _ = unit_vector(u)
+    s = _nonzero("s", s)
+    f_a = _value(surf, x0, y0)
+    xi, yi = x0 + s * a, y0 + s * b
+    return {
+        "A0": (x0, y0, 0.0),
+        "B": (x0, y0, f_a),
+        "I0": (xi, yi, 0.0),
+        "J": (xi, yi, _value(surf, xi, yi)),
+        "K": (xi, yi, f_a),
+    }
+
+
+@dataclass(frozen=True)
+class PointValue:
+    """f at one point of any dimension: the value (NaN off the domain), why not, and ∇f there."""
+
+    value: float
+    reason: str | None
+    gradient: tuple[float, ...] = ()
+
+
+def evaluate_at(
+    text: str | Expression,
+    values: tuple[float, ...],
+    variables: tuple[str, ...] = ("x", "y", "z"),
+) -> PointValue:
+    """f(values) for an expression in `variables`; NaN with explain_nan's reason off-domain.
+
+    `text` is parsed with `variables` (an Expression is used as it is, with its own variables).
+    Raises ExpressionError for bad text and ValueError when the point has the wrong length.
+    """
+    expression = text if isinstance(text, Expression) else parse_expression(text, variables)
+    variables = expression.variables
+    values = tuple(float(v) for v in values)
+    if len(values) != len(variables):
+        raise ValueError(
+            f"need {len(variables)} values ({', '.join(variables)}), got {len(values)}"
+        )
+    value = float(expression.evaluate(*values))
+    gradient = tuple(float(expression.derivative(v).evaluate(*values)) for v in variables)
+    reason = None if math.isfinite(value) else explain_nan(expression, *values)
+    return PointValue(value, reason, gradient)

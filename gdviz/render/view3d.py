@@ -1,11 +1,13 @@
 """The 3D view: a lit, colour-mapped surface in a fixed box with axes, ticks, a point marker,
-descent paths, arrows and click-picking."""
+descent paths, arrows, labelled lesson constructions and click-picking."""
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph.opengl as gl
@@ -17,6 +19,14 @@ from PySide6 import QtCore, QtGui, QtOpenGL
 
 from gdviz.render.axes3d import Label, SceneMapping, axis_guides
 from gdviz.render.colormap import colors_for
+from gdviz.render.construction import (
+    Construction,
+    dash_count_for,
+    dashed_segments,
+    placed_label_boxes,
+    plane_patch_corners,
+    polyline_pairs,
+)
 from gdviz.render.mesh import surface_mesh
 from gdviz.render.paths import PathBuffer, cone_mesh, decimated, finite_rows
 from gdviz.render.picking import pick_height_field
@@ -137,21 +147,10 @@ class _LabelsItem(GLGraphicsItem):
         mvp = np.array(self.mvpMatrix().data(), dtype=np.float64).reshape(4, 4).T
         points = np.array([lb.pos for lb in labels], dtype=np.float64)
         clip = np.c_[points, np.ones(len(points))] @ mvp.T
-        # Paint into whatever framebuffer is bound (the widget's, grabFramebuffer's or
-        # renderToArray's tile), sized by the current GL viewport, instead of QPainter(view),
-        # which misses renderToArray frames (DESIGN pitfall 6) and QWidget.grab().
-        _vx, _vy, vw, vh = (int(v) for v in GL.glGetIntegerv(GL.GL_VIEWPORT))
-        if vw <= 0 or vh <= 0:
+        viewport = _viewport_pixels()
+        if viewport is None:
             return
-        dpr = view.devicePixelRatioF()
-        device = QtOpenGL.QOpenGLPaintDevice(QtCore.QSize(vw, vh))
-        device.setDevicePixelRatio(dpr)
-        w, h = vw / dpr, vh / dpr
-        painter = QtGui.QPainter(device)
-        try:
-            painter.setRenderHints(
-                QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing
-            )
+        with _viewport_painter(view, viewport) as (painter, w, h):
             for label, (cx, cy, _cz, cw) in zip(labels, clip, strict=True):
                 if cw <= 1e-9:
                     continue  # behind the camera
@@ -165,8 +164,36 @@ class _LabelsItem(GLGraphicsItem):
                 flags = _H_ALIGN[label.h] | _V_ALIGN[label.v]
                 rect = QtCore.QRectF(left, top, _LABEL_BOX, _LABEL_BOX)
                 painter.drawText(rect, int(flags.value), label.text)
-        finally:
-            painter.end()
+
+
+def _viewport_pixels() -> tuple[int, int] | None:
+    """(width, height) in device pixels of the current GL viewport, or None when empty."""
+    _vx, _vy, vw, vh = (int(v) for v in GL.glGetIntegerv(GL.GL_VIEWPORT))
+    return (vw, vh) if vw > 0 and vh > 0 else None
+
+
+@contextmanager
+def _viewport_painter(
+    view: gl.GLViewWidget, viewport: tuple[int, int]
+) -> Iterator[tuple[QtGui.QPainter, float, float]]:
+    """A QPainter on the bound framebuffer and its (width, height) in logical pixels.
+
+    Paints into whatever framebuffer is bound (the widget's, grabFramebuffer's or
+    renderToArray's tile), sized by the current GL viewport, instead of QPainter(view), which
+    misses renderToArray frames (DESIGN pitfall 6) and QWidget.grab().
+    """
+    vw, vh = viewport
+    dpr = view.devicePixelRatioF()
+    device = QtOpenGL.QOpenGLPaintDevice(QtCore.QSize(vw, vh))
+    device.setDevicePixelRatio(dpr)
+    painter = QtGui.QPainter(device)
+    try:
+        painter.setRenderHints(
+            QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing
+        )
+        yield painter, vw / dpr, vh / dpr
+    finally:
+        painter.end()
 
 
 class _MarkerItem(gl.GLScatterPlotItem):
@@ -297,10 +324,10 @@ class _PathItems:
 class _ArrowItems:
     """A set of 3D arrows: shafts as one line item, heads as one lit cone mesh."""
 
-    def __init__(self) -> None:
+    def __init__(self, width: float = ARROW_WIDTH) -> None:
         self.arrows: list[tuple] = []
         self.shafts = _DepthTestedLine(
-            mode="lines", width=ARROW_WIDTH, antialias=True, glOptions="translucent"
+            mode="lines", width=width, antialias=True, glOptions="translucent"
         )
         self.heads = gl.GLMeshItem(smooth=True, shader=LIT_COLOR_SHADER, glOptions="opaque")
 
@@ -363,12 +390,387 @@ _SEE_THROUGH = {
 }
 
 
+# ------------------------------------------------------------------- lesson constructions
+_DOT_PULL = 0.12  # scene units construction dots are drawn towards the camera
+_LINE_PULL = 0.01  # and curves: a slice curve lying on the surface must not z-fight it
+# and segments, farther: the lesson's Δx, Δz segments and tangent lines run just under the
+# surface near their point and should show there, while a hill in front still hides them
+_SEGMENT_PULL = 0.05
+_PLANE_PULL = 0.004  # a tangent plane touches the surface at its point
+_HIDDEN_ALPHA = 0.35  # alpha factor of the faint copy of whatever the surface hides
+_DASH_LENGTH = 0.03  # scene units, and as much between dashes
+_DOT_RIM = 2.0  # px of dark rim around a construction dot, on each side
+_RIM_COLOR = (0.06, 0.06, 0.08, 0.95)
+_PLANE_EDGE_ALPHA = 0.45  # added to a plane patch's alpha for its outline
+_PLANE_EDGE_WIDTH = 1.5  # px
+_POINT_LABEL_PX = 13  # bold
+_POINT_LABEL_HALO = (12, 12, 16, 235)
+_POINT_LABEL_HALO_WIDTH = 3.5  # px
+_POINT_LABEL_GAP = 3.0  # px between a label, its dot and other labels
+_LEADER_AFTER = 6.0  # px: a label pushed farther than this from its dot gets a leader line
+
+
+def _pulled_mvp(item: GLGraphicsItem, mvp: QtGui.QMatrix4x4, pull: float) -> QtGui.QMatrix4x4:
+    """mvp after scaling the scene about the camera by 1 − pull/distance: every point moves
+    along its own line of sight by about pull scene units towards the camera, so the depth test
+    favours it while its pixel stays exactly where it was."""
+    view = item.view()
+    if view is None:
+        return mvp
+    camera = view.cameraPosition()
+    k = 1.0 - pull / max(float(view.opts["distance"]), 1e-6)
+    cx, cy, cz = ((1.0 - k) * v for v in (camera.x(), camera.y(), camera.z()))
+    return mvp * QtGui.QMatrix4x4(k, 0, 0, cx, 0, k, 0, cy, 0, 0, k, cz, 0, 0, 0, 1)
+
+
+class _PulledLine(_DepthTestedLine):
+    """A depth-tested line drawn a little towards the camera."""
+
+    pull = _LINE_PULL
+
+    def mvpMatrix(self) -> QtGui.QMatrix4x4:
+        return _pulled_mvp(self, super().mvpMatrix(), self.pull)
+
+
+class _PulledDots(gl.GLScatterPlotItem):
+    """Depth-tested dots drawn towards the camera (each along its own line of sight)."""
+
+    pull = _DOT_PULL
+
+    def mvpMatrix(self) -> QtGui.QMatrix4x4:
+        return _pulled_mvp(self, super().mvpMatrix(), self.pull)
+
+
+class _PlaneMesh(gl.GLMeshItem):
+    """Translucent, depth-tested quads that write no depth (what lies behind them still
+    draws), a little towards the camera so they do not z-fight the surface they touch."""
+
+    pull = _PLANE_PULL
+
+    def mvpMatrix(self) -> QtGui.QMatrix4x4:
+        return _pulled_mvp(self, super().mvpMatrix(), self.pull)
+
+    def paint(self) -> None:
+        GL.glDepthMask(GL.GL_FALSE)
+        try:
+            super().paint()
+        finally:
+            GL.glDepthMask(GL.GL_TRUE)
+
+
+def _faded(rgba: tuple[float, float, float, float], factor: float) -> tuple[float, ...]:
+    return (rgba[0], rgba[1], rgba[2], rgba[3] * factor)
+
+
+def _mesh_data(vertexes, faces, normals, colors) -> gl.MeshData:
+    meshdata = gl.MeshData(
+        vertexes=np.asarray(vertexes, dtype=np.float32),
+        faces=np.asarray(faces, dtype=np.uint32),
+        vertexColors=np.asarray(colors, dtype=np.float32),
+    )
+    meshdata._vertexNormals = np.asarray(normals, dtype=np.float32)
+    return meshdata
+
+
+@dataclass(frozen=True)
+class _PointLabel:
+    """A construction label: scene anchor, text, colour and the radius of its dot in px."""
+
+    pos: tuple[float, float, float]
+    text: str
+    color: tuple[float, float, float, float]
+    radius: float
+
+
+class _ConstructionItems:
+    """One keyed construction in the 3D view. Its GL items are created on first need and then
+    reused: setting the construction again only uploads new vertex data.
+
+    Depth-tested things also get a faint copy drawn without the depth test, so a point on the
+    (x, y) plane under the surface or a segment passing under a hill is never lost.
+    """
+
+    def __init__(self, add_item: Callable[[GLGraphicsItem, float], None]) -> None:
+        self._add = add_item
+        self.construction = Construction()
+        self.labels: list[_PointLabel] = []
+        self._lines: dict[tuple[float, float], _PulledLine] = {}  # by (width, pull)
+        self._faint_lines: dict[float, gl.GLLinePlotItem] = {}  # by width
+        self._arrows: dict[float, _ArrowItems] = {}
+        self._hidden_heads = gl.GLMeshItem(smooth=True, shader=LIT_COLOR_SHADER)
+        self._hidden_heads.setGLOptions(_SEE_THROUGH)
+        self._planes = _PlaneMesh(smooth=False, shader=LIT_COLOR_SHADER)
+        self._planes.setGLOptions("translucent")
+        self._hidden_dots = gl.GLScatterPlotItem(pxMode=True, glOptions=_SEE_THROUGH)
+        self._dot_rims = _PulledDots(pxMode=True, glOptions="translucent")
+        self._dots = _PulledDots(pxMode=True, glOptions="translucent")
+        self._dots.pull = _DOT_PULL + 0.01  # the dot sits in front of its rim
+        for item, depth in (
+            (self._planes, 1.6),
+            (self._hidden_heads, 3.05),
+            (self._hidden_dots, 3.06),
+            (self._dot_rims, 3.3),
+            (self._dots, 3.31),
+        ):
+            item.hide()
+            self._add(item, depth)
+
+    def items(self) -> list[GLGraphicsItem]:
+        fixed = [self._planes, self._hidden_heads, self._hidden_dots, self._dot_rims, self._dots]
+        lines = [*self._lines.values(), *self._faint_lines.values()]
+        arrows = [item for group in self._arrows.values() for item in group.items()]
+        return fixed + lines + arrows
+
+    def set(self, construction: Construction, mapping: SceneMapping) -> None:
+        self.construction = construction
+        self.redraw(mapping)
+
+    def redraw(self, mapping: SceneMapping) -> None:
+        """Rebuild every vertex array from the data records through mapping."""
+        c = self.construction
+        lines: dict[tuple[float, float], list[tuple[np.ndarray, tuple]]] = {}
+        hidden: dict[float, list[tuple[np.ndarray, tuple]]] = {}
+        for seg in c.segments:
+            a, b = _scene_rows(mapping, np.array([seg.start, seg.end])).astype(np.float64)
+            if not (np.isfinite(a).all() and np.isfinite(b).all()):
+                continue
+            if seg.dashed:
+                count = dash_count_for(float(np.linalg.norm(b - a)), _DASH_LENGTH)
+                pairs = dashed_segments(a, b, count)
+            else:
+                pairs = np.array([a, b])
+            lines.setdefault((seg.width, _SEGMENT_PULL), []).append((pairs, seg.color))
+        for curve in c.curves:
+            pairs = polyline_pairs(_scene_rows(mapping, curve.rows()))
+            if len(pairs):
+                lines.setdefault((curve.width, _LINE_PULL), []).append((pairs, curve.color))
+        for plane in c.planes:
+            corners = _scene_rows(mapping, plane_patch_corners(plane)).astype(np.float64)
+            if np.isfinite(corners).all():
+                edges = corners[[0, 1, 1, 2, 2, 3, 3, 0]]
+                r, g, b, alpha = plane.color
+                edge_color = (r, g, b, min(1.0, alpha + _PLANE_EDGE_ALPHA))
+                lines.setdefault((_PLANE_EDGE_WIDTH, _LINE_PULL), []).append((edges, edge_color))
+        for (width, _pull), entries in lines.items():
+            hidden.setdefault(width, []).extend(entries)
+        arrow_heads = self._redraw_arrows(mapping, hidden)
+        self._redraw_lines(lines, hidden)
+        self._redraw_hidden_heads(arrow_heads)
+        self._redraw_planes(mapping)
+        self._redraw_points(mapping)
+
+    def _redraw_lines(self, lines: dict, hidden: dict) -> None:
+        for width, pull in lines:
+            if (width, pull) not in self._lines:
+                line = _PulledLine(
+                    mode="lines", width=width, antialias=True, glOptions="translucent"
+                )
+                line.pull = pull
+                self._add(line, 3.1)
+                self._lines[width, pull] = line
+        for width in hidden:
+            if width not in self._faint_lines:
+                faint = gl.GLLinePlotItem(mode="lines", width=width, antialias=True)
+                faint.setGLOptions(_SEE_THROUGH)
+                self._add(faint, 3.04)
+                self._faint_lines[width] = faint
+        for key, line in self._lines.items():
+            _show_line_chunks(line, lines.get(key, []), 1.0)
+        for width, faint in self._faint_lines.items():
+            _show_line_chunks(faint, hidden.get(width, []), _HIDDEN_ALPHA)
+
+    def _redraw_arrows(self, mapping: SceneMapping, hidden: dict) -> list[gl.MeshData]:
+        """Draw the arrows (grouped by width); add their shafts to the hidden-line copies and
+        return their head meshes, for the faint copy of the heads."""
+        groups: dict[float, list[tuple]] = {}
+        for arrow in self.construction.arrows:
+            groups.setdefault(arrow.width, []).append((*arrow.start, *arrow.vector, arrow.color))
+        for width in groups:
+            if width not in self._arrows:
+                group = self._arrows[width] = _ArrowItems(width)
+                for offset, item in enumerate(group.items()):
+                    self._add(item, 3.2 + 0.01 * offset)
+        heads = []
+        for width, group in self._arrows.items():
+            group.set_arrows(groups.get(width, []), mapping)
+            if not group.shafts.visible():
+                continue
+            pos = np.asarray(group.shafts.pos, dtype=np.float64)
+            colors = np.asarray(group.shafts.color, dtype=np.float64)
+            hidden.setdefault(width, []).extend(
+                (pos[k : k + 2], tuple(colors[k])) for k in range(0, len(pos), 2)
+            )
+            heads.append(group.heads.opts["meshdata"])
+        return heads
+
+    def _redraw_hidden_heads(self, heads: list[gl.MeshData]) -> None:
+        if not heads:
+            self._hidden_heads.hide()
+            return
+        vertexes, faces, normals, colors, offset = [], [], [], [], 0
+        for md in heads:
+            v = md.vertexes()
+            vertexes.append(v)
+            faces.append(md.faces() + offset)
+            normals.append(md._vertexNormals)
+            rgba = np.array(md.vertexColors(), dtype=np.float64)
+            rgba[:, 3] *= _HIDDEN_ALPHA
+            colors.append(rgba)
+            offset += len(v)
+        self._hidden_heads.setMeshData(
+            meshdata=_mesh_data(
+                np.concatenate(vertexes),
+                np.concatenate(faces),
+                np.concatenate(normals),
+                np.concatenate(colors),
+            )
+        )
+        self._hidden_heads.show()
+
+    def _redraw_planes(self, mapping: SceneMapping) -> None:
+        vertexes, faces, normals, colors = [], [], [], []
+        for plane in self.construction.planes:
+            corners = _scene_rows(mapping, plane_patch_corners(plane)).astype(np.float64)
+            if not np.isfinite(corners).all():
+                continue
+            normal = np.cross(corners[1] - corners[0], corners[3] - corners[0])
+            normal /= max(float(np.linalg.norm(normal)), 1e-12)
+            base = 4 * len(vertexes)
+            vertexes.append(corners)
+            faces.append(np.array([[0, 1, 2], [0, 2, 3]]) + base)
+            normals.append(np.tile(normal, (4, 1)))
+            colors.append(np.tile(plane.color, (4, 1)))
+        if not vertexes:
+            self._planes.hide()
+            return
+        self._planes.setMeshData(
+            meshdata=_mesh_data(
+                np.concatenate(vertexes),
+                np.concatenate(faces),
+                np.concatenate(normals),
+                np.concatenate(colors),
+            )
+        )
+        self._planes.show()
+
+    def _redraw_points(self, mapping: SceneMapping) -> None:
+        points = self.construction.points
+        self.labels = []
+        if points:
+            rows = np.array([(p.x, p.y, p.z) for p in points], dtype=np.float64)
+            scene = _scene_rows(mapping, rows)
+            keep = np.isfinite(rows).all(axis=1)
+        else:
+            scene, keep = np.empty((0, 3), np.float32), np.empty(0, bool)
+        if not keep.any():
+            for item in (self._hidden_dots, self._dot_rims, self._dots):
+                item.hide()
+            return
+        shown = [p for p, ok in zip(points, keep, strict=True) if ok]
+        pos = scene[keep]
+        sizes = np.array([p.size_px for p in shown], dtype=np.float32)
+        colors = np.array([p.color for p in shown], dtype=np.float32)
+        faint = colors.copy()
+        faint[:, 3] *= _HIDDEN_ALPHA
+        self._dots.setData(pos=pos, size=sizes, color=colors)
+        self._dot_rims.setData(pos=pos, size=sizes + 2 * _DOT_RIM, color=_RIM_COLOR)
+        self._hidden_dots.setData(pos=pos, size=sizes, color=faint)
+        for item in (self._hidden_dots, self._dot_rims, self._dots):
+            item.show()
+        self.labels = [
+            _PointLabel((float(x), float(y), float(z)), p.label, p.color, p.size_px / 2 + _DOT_RIM)
+            for p, (x, y, z) in zip(shown, pos, strict=True)
+            if p.label
+        ]
+
+
+def _show_line_chunks(item: gl.GLLinePlotItem, chunks: list, alpha_factor: float) -> None:
+    """Draw (line pairs, colour) chunks with one line item, or hide it when there are none."""
+    if not chunks:
+        item.hide()
+        return
+    pos = np.concatenate([rows for rows, _ in chunks]).astype(np.float32)
+    colors = np.concatenate(
+        [np.tile(_faded(color, alpha_factor), (len(rows), 1)) for rows, color in chunks]
+    ).astype(np.float32)
+    item.setData(pos=pos, color=colors)
+    item.show()
+
+
+def _label_text_color(rgba: tuple[float, float, float, float]) -> QtGui.QColor:
+    """The label's colour: the point's, lightened when too dark to read on its dark halo."""
+    r, g, b = rgba[:3]
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    if luminance < 0.25:
+        r, g, b = (v + (1.0 - v) * 0.5 for v in (r, g, b))
+    return QtGui.QColor.fromRgbF(r, g, b, 1.0)
+
+
+class _PointLabelsItem(GLGraphicsItem):
+    """Every construction label in one QPainter pass over the bound framebuffer (so labels are
+    in grabs and renderToArray frames): bold text in the point's colour with a dark halo,
+    placed around its dot clear of the other labels and dots."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labels: list[_PointLabel] = []
+        self.font = QtGui.QFont()
+        self.font.setPixelSize(_POINT_LABEL_PX)
+        self.font.setBold(True)
+
+    def set_labels(self, labels: Sequence[_PointLabel]) -> None:
+        self.labels = list(labels)
+        self.update()
+
+    def paint(self) -> None:
+        view = self.view()
+        if not self.labels or view is None:
+            return
+        viewport = _viewport_pixels()
+        if viewport is None:
+            return
+        mvp = np.array(self.mvpMatrix().data(), dtype=np.float64).reshape(4, 4).T
+        points = np.array([lb.pos for lb in self.labels], dtype=np.float64)
+        clip = np.c_[points, np.ones(len(points))] @ mvp.T
+        front = clip[:, 3] > 1e-9  # not behind the camera
+        if not front.any():
+            return
+        labels = [lb for lb, ok in zip(self.labels, front, strict=True) if ok]
+        clip = clip[front]
+        metrics = QtGui.QFontMetricsF(self.font)
+        sizes = np.array([(metrics.horizontalAdvance(lb.text), metrics.height()) for lb in labels])
+        radii = np.array([lb.radius for lb in labels])
+        halo = QtGui.QPen(QtGui.QColor(*_POINT_LABEL_HALO), _POINT_LABEL_HALO_WIDTH)
+        halo.setJoinStyle(QtCore.Qt.PenJoinStyle.RoundJoin)
+        with _viewport_painter(view, viewport) as (painter, w, h):
+            ndc = clip[:, :2] / clip[:, 3:4]
+            anchors = np.stack([(ndc[:, 0] + 1.0) * 0.5 * w, (1.0 - ndc[:, 1]) * 0.5 * h], axis=1)
+            boxes = placed_label_boxes(anchors, sizes, radii, gap=_POINT_LABEL_GAP)
+            for label, (x, y), box, r in zip(labels, anchors, boxes, radii, strict=True):
+                color = _label_text_color(label.color)
+                left, top, right, bottom = box
+                near_x, near_y = min(max(x, left), right), min(max(y, top), bottom)
+                reach = math.hypot(near_x - x, near_y - y)
+                if reach > r + _POINT_LABEL_GAP + _LEADER_AFTER:
+                    ux, uy = (near_x - x) / reach, (near_y - y) / reach
+                    leader = QtCore.QLineF(x + ux * r, y + uy * r, near_x, near_y)
+                    painter.setPen(halo)
+                    painter.drawLine(leader)
+                    painter.setPen(QtGui.QPen(color, 1.2))
+                    painter.drawLine(leader)
+                path = QtGui.QPainterPath()
+                path.addText(left, top + metrics.ascent(), self.font, label.text)
+                painter.strokePath(path, halo)
+                painter.fillPath(path, QtGui.QBrush(color))
+
+
 class SurfaceView(gl.GLViewWidget):
     """A height field drawn in a fixed scene box (see gdviz.render.axes3d for its extent).
 
     Data (x, y, z) map to scene coordinates x in [-half_x, half_x], y in [-half_y, half_y],
     z in [0, 1] through `data_to_scene`; the mapping follows the last `set_surface` call.
-    Paths and arrows are given in data coordinates with display heights and follow the mapping.
+    Paths, arrows and lesson constructions are given in data coordinates with display heights
+    and follow the mapping.
     A left click (press and release within CLICK_SLOP px, no drag) on the surface emits
     `surface_clicked(x, y, shift)`; dragging orbits as in pyqtgraph. GUI thread only.
     """
@@ -379,6 +781,7 @@ class SurfaceView(gl.GLViewWidget):
         super().__init__(parent)
         self._paths: dict[int, _PathItems] = {}
         self._arrows: dict[str, _ArrowItems] = {}
+        self._constructions: dict[str, _ConstructionItems] = {}
         # the drawn surface in scene coordinates, for picking: (sx, sy, sz) or None
         self._pick_grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._press_pos: QtCore.QPointF | None = None
@@ -421,6 +824,9 @@ class SurfaceView(gl.GLViewWidget):
         ):
             item.setDepthValue(depth)
             self.addItem(item)
+        self._point_labels = _PointLabelsItem()
+        self._point_labels.setDepthValue(6.5)
+        self.addItem(self._point_labels)
         self._surface.hide()  # an empty MeshData cannot be painted
         for item in self._point_items():
             item.hide()
@@ -484,6 +890,9 @@ class SurfaceView(gl.GLViewWidget):
             path.remap(self._mapping)
         for arrows in self._arrows.values():
             arrows.redraw(self._mapping)
+        for construction in self._constructions.values():
+            construction.redraw(self._mapping)
+        self._update_point_labels()
 
     def clear_surface(self) -> None:
         """Hide the surface (axes stay)."""
@@ -606,6 +1015,43 @@ class SurfaceView(gl.GLViewWidget):
             for item in group.items():
                 self.removeItem(item)
 
+    # ----------------------------------------------------------------- constructions
+    def set_construction(self, key: str, construction: Construction) -> None:
+        """Draw the construction key (points with labels, segments, curves, arrows, plane
+        patches, all in data coordinates with display heights); replaces what key drew before,
+        reusing its GL items."""
+        group = self._constructions.get(key)
+        if group is None:
+            group = self._constructions[key] = _ConstructionItems(self._add_construction_item)
+        group.set(construction, self._mapping)
+        self._update_point_labels()
+
+    def clear_construction(self, key: str) -> None:
+        """Remove the construction key (no error when absent)."""
+        group = self._constructions.pop(key, None)
+        if group is not None:
+            for item in group.items():
+                self.removeItem(item)
+            self._update_point_labels()
+
+    def construction_keys(self) -> list[str]:
+        """The keys of the constructions currently drawn, in the order they were first set."""
+        return list(self._constructions)
+
+    def floor_height(self) -> float:
+        """The display height of the box floor (the lowest drawn height of the surface): points
+        "on the (x, y) plane" are drawn at most this low."""
+        return float(self._mapping.z_range[0])
+
+    def _add_construction_item(self, item: GLGraphicsItem, depth: float) -> None:
+        item.setDepthValue(depth)
+        self.addItem(item)
+
+    def _update_point_labels(self) -> None:
+        self._point_labels.set_labels(
+            [label for group in self._constructions.values() for label in group.labels]
+        )
+
     # ----------------------------------------------------------------- picking
     def pick(self, px: float, py: float) -> tuple[float, float, float] | None:
         """The data point (x, y, z_display) of the surface under the widget point (px, py)
@@ -665,6 +1111,32 @@ class SurfaceView(gl.GLViewWidget):
         """Looking straight down, +x to the right and +y (north) up."""
         self._auto_frame = (90.0, -90.0)
         self._reframe()
+
+    def set_camera(
+        self,
+        elevation: float,
+        azimuth: float,
+        distance: float | None = None,
+        center: tuple[float, float, float] | None = None,
+    ) -> None:
+        """Look from elevation and azimuth (degrees, pyqtgraph's convention).
+
+        With neither distance nor center the view frames the whole box and its labels and keeps
+        it framed on resizes, like reset_camera. A distance (scene units; the box is about 2
+        wide) moves the camera in or out; a center (data x, y, z_display) is the point looked
+        at, e.g. a construction to zoom in on. Either leaves the camera where it is put.
+        """
+        self._auto_frame = (float(elevation), float(azimuth))
+        self._reframe()
+        if distance is None and center is None:
+            return
+        self._auto_frame = None
+        if center is not None:
+            sx, sy, sz = (float(v) for v in self._mapping.data_to_scene(*center))
+            self.opts["center"] = QtGui.QVector3D(sx, sy, sz)
+        if distance is not None:
+            self.opts["distance"] = float(distance)
+        self.update()
 
     def _reframe(self) -> None:
         if self._auto_frame is not None:

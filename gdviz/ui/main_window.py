@@ -21,9 +21,14 @@ from gdviz.core.window import Window
 from gdviz.render.contour_view import ContourView
 from gdviz.render.view3d import SurfaceView
 from gdviz.ui.descent_controller import DescentController
+from gdviz.ui.lesson_controller import LessonController
+from gdviz.ui.panels.derivative1d_panel import Derivative1DPanel
 from gdviz.ui.panels.descent_panel import DescentPanel
+from gdviz.ui.panels.direction_panel import DirectionPanel
 from gdviz.ui.panels.function_panel import FunctionPanel
+from gdviz.ui.panels.limits_panel import LimitsPanel
 from gdviz.ui.panels.loss_plot import LossPlot
+from gdviz.ui.panels.partials_panel import PartialsPanel
 from gdviz.ui.panels.point_panel import PointPanel
 from gdviz.ui.panels.step_panel import StepPanel
 from gdviz.workers.job_worker import JobWorker
@@ -33,6 +38,7 @@ log = logging.getLogger(__name__)
 DEFAULT_RESOLUTION = 200
 PREVIEW_RESOLUTION = 100
 GRADIENT_FIELD_SIZE = 15
+CLOSE_UP_ELEVATION, CLOSE_UP_AZIMUTH, CLOSE_UP_DISTANCE = 45.0, -110.0, 1.3
 
 SHORTCUTS = (
     ("Click the surface", "Set the start point (in the 3D or the top view)"),
@@ -43,6 +49,7 @@ SHORTCUTS = (
     ("Enter (in the expression field)", "Apply the typed function"),
     ("Home", "Reset the camera"),
     ("Ctrl+T", "Look straight down (top view)"),
+    ("Ctrl+F", "Close-up of the point (for the Δ and direction constructions)"),
     ("Ctrl+L", "Toggle log-scaled height"),
     ("Ctrl+Q", "Quit"),
     ("Mouse drag / wheel", "Orbit / zoom the 3D view"),
@@ -115,11 +122,27 @@ class MainWindow(QtWidgets.QMainWindow):
             QtCore.Qt.BottomDockWidgetArea,
         )
         function_dock = self._add_dock("Function", self.function_panel, left)
-        descent_dock = self._add_dock("Descent", self.descent_panel, left)
+        descent_dock = self._add_dock("Descent", self.descent_panel, None)
         self.tabifyDockWidget(function_dock, descent_dock)
         function_dock.raise_()
+        self.partials_panel = PartialsPanel()
+        self.direction_panel = DirectionPanel()
+        self.limits_panel = LimitsPanel()
+        self.derivative_panel = Derivative1DPanel()
         self._add_dock("Point", self.point_panel, right)
-        self._add_dock("Step", self.step_panel, right)
+        lesson_docks = [
+            self._add_dock(title, panel, right if title == "Step" else None)
+            for title, panel in (
+                ("Step", self.step_panel),
+                ("Δx, Δy", self.partials_panel),
+                ("Direction", self.direction_panel),
+                ("Limits", self.limits_panel),
+                ("g′(x)", self.derivative_panel),
+            )
+        ]
+        for dock in lesson_docks[1:]:
+            self.tabifyDockWidget(lesson_docks[0], dock)
+        lesson_docks[0].raise_()
         contour_dock = self._add_dock("Top view", self.contour_view, bottom, scroll=False)
         loss_dock = self._add_dock("Loss", self.loss_plot, bottom, scroll=False)
         self.splitDockWidget(contour_dock, loss_dock, QtCore.Qt.Horizontal)
@@ -129,6 +152,11 @@ class MainWindow(QtWidgets.QMainWindow):
             self.view, self.contour_view, self.loss_plot, self.descent_panel, self.step_panel, self
         )
         self.descent.status_message.connect(self.statusBar().showMessage)
+        self.lesson = LessonController(
+            self.view, self.partials_panel, self.direction_panel, self.limits_panel, self
+        )
+        self.partials_panel.close_up_requested.connect(self.close_up)
+        self.direction_panel.close_up_requested.connect(self.close_up)
         self.descent_panel.add_run_requested.connect(self.add_run)
         self.descent_panel.play_toggled.connect(self._on_play_toggled)
         self.descent_panel.step_requested.connect(self.step_once)
@@ -163,7 +191,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self, title: str, widget: QtWidgets.QWidget, area, scroll: bool = True
     ) -> QtWidgets.QDockWidget:
         dock = QtWidgets.QDockWidget(title, self)
-        dock.setObjectName(f"{title.lower().replace(' ', '')}Dock")
+        dock.setObjectName(
+            "".join(ch for ch in title.lower() if ch.isascii() and ch.isalnum()) + "Dock"
+        )
         if scroll:
             holder = QtWidgets.QScrollArea()
             holder.setWidget(widget)
@@ -173,7 +203,8 @@ class MainWindow(QtWidgets.QMainWindow):
             dock.setMinimumWidth(320)
         else:
             dock.setWidget(widget)
-        self.addDockWidget(area, dock)
+        if area is not None:  # docks tabified onto another are placed by tabifyDockWidget
+            self.addDockWidget(area, dock)
         return dock
 
     def _build_menus(self) -> None:
@@ -187,6 +218,9 @@ class MainWindow(QtWidgets.QMainWindow):
         reset.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key_Home))
         top = view_menu.addAction("&Top view", self.view.top_view)
         top.setShortcut(QtGui.QKeySequence("Ctrl+T"))
+        close_up = view_menu.addAction("&Close-up of the point", self.close_up)
+        close_up.setShortcut(QtGui.QKeySequence("Ctrl+F"))
+        close_up.setToolTip("Zoom the 3D view in on the point, to read a construction")
         self.log_height_action = view_menu.addAction("&Log-scaled height")
         self.log_height_action.setCheckable(True)
         self.log_height_action.setShortcut(QtGui.QKeySequence("Ctrl+L"))
@@ -301,6 +335,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self._point = (float(x), float(y))
         self._show_point()
 
+    def close_up(self) -> None:
+        """Look closely at the current point (the Δ and direction constructions are small)."""
+        x, y = self._point
+        value = float(self._surface.value(x, y))
+        if self._grid is None or not math.isfinite(value):
+            return
+        self.view.set_camera(
+            CLOSE_UP_ELEVATION, CLOSE_UP_AZIMUTH, CLOSE_UP_DISTANCE,
+            center=(x, y, display_height(self._grid, value)),
+        )  # fmt: skip
+
     # --- descent ---------------------------------------------------------------------------
     def add_run(self) -> int | None:
         """Another run from the current point with the Descent panel's settings."""
@@ -360,6 +405,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._point = (float(point[0]), float(point[1]))
         self._grid = None
         self.descent.set_surface(surface)
+        self.lesson.set_surface(surface)
         self.point_panel.show_axes(surface.axis_names, surface.gradient_formulas())
         self._show_source()
         self._show_point()
@@ -406,6 +452,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.view.set_surface(grid.xs, grid.ys, grid.z_display, grid.z_range, names, z_label)
         self.contour_view.set_surface(grid.xs, grid.ys, grid.z_display, grid.z_range, names)
         self.descent.set_grid(grid)
+        self.lesson.set_grid(grid)
         if self.descent_panel.field_check.isChecked():
             self._show_gradient_field(True)
         self._show_point()
@@ -438,6 +485,7 @@ class MainWindow(QtWidgets.QMainWindow):
         x, y = self._point
         report = point_report(self._surface, x, y)
         self.point_panel.show_report(report)
+        self.lesson.set_point(x, y)
         self.contour_view.set_point(x, y)
         if self._grid is None or not math.isfinite(report.f):
             self.view.clear_point()
@@ -457,6 +505,24 @@ class MainWindow(QtWidgets.QMainWindow):
             f"<h3>gdviz {__version__}</h3><p>See the mathematics of gradient descent: "
             "surfaces, partial and directional derivatives, and descent paths.</p>",
         )
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        QtCore.QTimer.singleShot(0, self._hide_orphan_tab_bars)
+
+    def _hide_orphan_tab_bars(self) -> None:
+        """Hide dock tab bars that belong to no dock group.
+
+        Qt 6.11 leaves a stray copy of a tab bar visible (over the status bar) when a window
+        builds two tabbed dock groups; a real one sits right under its group's current dock.
+        """
+        docks = {d.windowTitle(): d for d in self.findChildren(QtWidgets.QDockWidget)}
+        for bar in self.findChildren(QtWidgets.QTabBar):
+            if bar.parent() is not self or bar.count() == 0:
+                continue
+            dock = docks.get(bar.tabText(bar.currentIndex()))
+            if dock is None or abs(bar.geometry().top() - dock.geometry().bottom()) > 3:
+                bar.hide()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.descent.stop()

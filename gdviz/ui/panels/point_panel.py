@@ -7,16 +7,7 @@ import math
 from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.calculus import PointReport
-
-VALUE_DIGITS = 7
-
-
-def format_number(value: float, digits: int = VALUE_DIGITS) -> str:
-    """A number as the panels print it: `digits` significant digits, 'undefined' for NaN."""
-    if not math.isfinite(value):
-        return "undefined" if math.isnan(value) else ("+∞" if value > 0 else "−∞")
-    text = f"{value:.{digits}g}"
-    return text.replace("-", "−")
+from gdviz.ui.formatting import format_number
 
 
 def _coordinate_box(tooltip: str, name: str) -> QtWidgets.QDoubleSpinBox:
