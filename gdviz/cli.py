@@ -1,4 +1,4 @@
-"""The `gdviz` command: opens the window, or runs a headless verb (presets, eval, run, limit)."""
+"""The `gdviz` command: opens the window, or runs a headless verb (presets, eval, run, limit, …)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import sys
 from collections.abc import Sequence
 
 from gdviz.core.expression import ExpressionError, explain_nan
+from gdviz.core.logistic import DatasetError
 from gdviz.core.optimizers import OPTIMIZER_NAMES
 
-VERBS = ("presets", "eval", "run", "limit")
+VERBS = ("presets", "eval", "run", "limit", "likelihood")
 # Options whose value may begin with '-' (negative coordinates typed as `--at -1,0`).
 VALUE_OPTIONS = frozenset(
     {"--at", "--direction", "--delta", "--start", "--model", "--function", "--lr", "--momentum",
@@ -580,6 +581,146 @@ def run_run(argv: Sequence[str]) -> int:
     return 0
 
 
+def _likelihood_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="gdviz likelihood",
+        description="The lecture's likelihood table for z = W·x + B: z, a = σ(z), P(Y = yᵢ) per "
+        "example, then L = Π P, log L and the cost −(1/m)·log L.",
+    )
+    parser.add_argument(
+        "--dataset", required=True, metavar="lecture|FILE.csv", help="the examples (x,y CSV)"
+    )
+    parser.add_argument(
+        "--model", required=True, metavar="W,B", help="weight and bias, e.g. 0.5,-4 or 1,-25"
+    )
+    parser.add_argument(
+        "--log-base",
+        default="e",
+        metavar="e|10|2",
+        help="log base of the cost (default e; the slides use 10)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def _cost_line(table) -> str:
+    """The cost −(1/m)·log L in the table's base, and with ln when that base is not e."""
+    from gdviz.core.logistic import log_base_label
+
+    label = log_base_label(table.log_base)
+    if label == "e":
+        return f"cost (ln) = {_fmt10(table.cost)}"
+    slides = ", as on the slides" if label == "10" else ""
+    return (
+        f"cost (log{label}{slides}) = {_fmt10(table.cost)}; with ln: {_fmt10(table.cost_natural)}"
+    )
+
+
+def _model_text(w: float, b: float) -> str:
+    """'z = 0.5·x − 4' for w = 0.5, b = −4."""
+    sign = "−" if b < 0 else "+"
+    return f"z = {_fmt10(w)}·x {sign} {_fmt10(abs(b))}"
+
+
+def run_likelihood(argv: Sequence[str]) -> int:
+    from gdviz.core.datasets import separability
+    from gdviz.core.likelihood import (
+        decision_boundary,
+        likelihood_table,
+        misclassified,
+        small_probability_rows,
+    )
+    from gdviz.core.logistic import Dataset, load_dataset_csv, log_base_label, parse_log_base
+
+    args = _likelihood_parser().parse_args(argv)
+    w, b = parse_numbers(args.model, 2, "--model")
+    log_base = parse_log_base(args.log_base)
+    dataset = Dataset.lecture() if args.dataset == "lecture" else load_dataset_csv(args.dataset)
+    table = likelihood_table(dataset, w, b, log_base)
+    small = small_probability_rows(table)
+    wrong = misclassified(dataset, w, b)
+    boundary = decision_boundary(w, b)
+    verdict = separability(dataset)
+    if args.json:
+        print(json.dumps({
+            "dataset": args.dataset,
+            "m": table.m,
+            "model": {"w": w, "b": b},
+            "log_base": log_base_label(log_base),
+            "rows": [
+                {"i": i + 1, "x": x, "y": int(y), "z": z, "a": a, "p": p, "log_p": lp,
+                 "misclassified": bad}
+                for i, (x, y, z, a, p, lp, bad) in enumerate(zip(
+                    table.x.tolist(), table.y.tolist(), table.z.tolist(), table.a.tolist(),
+                    table.p.tolist(), table.log_p.tolist(), wrong.tolist(), strict=True))
+            ],
+            "likelihood": table.likelihood,
+            "likelihood_underflows": table.likelihood_underflows,
+            "likelihood_text": table.likelihood_text,
+            "log_likelihood": table.log_likelihood,
+            "log10_likelihood": table.log10_likelihood,
+            "cost": table.cost,
+            "cost_natural": table.cost_natural,
+            "small_probability_rows": (small + 1).tolist(),
+            "decision_boundary": boundary,
+            "separability": {"kind": verdict.kind, "separable": verdict.separable,
+                             "direction": verdict.direction,
+                             "gap": None if verdict.gap is None else list(verdict.gap),
+                             "has_minimum": verdict.has_minimum, "message": verdict.message},
+        }, indent=1, ensure_ascii=False))  # fmt: skip
+        return 0
+    lines = [
+        f"dataset: {args.dataset} ({table.m} examples); model {_model_text(w, b)}",
+        "",
+        f"{'i':>6} {'x':>14} {'y':>2} {'z':>14} {'a = σ(z)':>16} {'P(Y = y_i)':>16} {'ln P':>16}",
+    ]
+    lines += [
+        f"{i:>6} {_fmt10(x):>14} {int(y):>2} {_fmt10(z):>14} {_fmt10(a):>16} {_fmt10(p):>16} "
+        f"{_fmt10(lp):>16}"
+        for i, (x, y, z, a, p, lp) in enumerate(
+            zip(
+                table.x.tolist(),
+                table.y.tolist(),
+                table.z.tolist(),
+                table.a.tolist(),
+                table.p.tolist(),
+                table.log_p.tolist(),
+                strict=True,
+            ),
+            start=1,
+        )
+    ]
+    underflow = ""
+    if table.likelihood_underflows:
+        underflow = " (below float64's range: computed from log10 L)"
+    lines += [
+        "",
+        f"L = Π P(Y = y_i) = {table.likelihood_text}{underflow}",
+        f"log L (natural) = {_fmt10(table.log_likelihood)}; "
+        f"log10 L = {_fmt10(table.log10_likelihood)}",
+        _cost_line(table),
+    ]
+    if small.size:
+        shown = ", ".join(str(i + 1) for i in small[:20].tolist())
+        more = f" and {small.size - 20} more" if small.size > 20 else ""
+        lines.append(f"rows with P < 0.05 (they crush the product): {shown}{more}")
+    if boundary is None:
+        lines.append("boundary: none (w = 0: every example gets the same a)")
+    else:
+        side = "≥" if w > 0 else "≤"
+        lines.append(
+            f"boundary: z = 0 at x = −b/w = {_fmt(boundary)} (class 1 predicted for x {side} "
+            f"{_fmt(boundary)}); misclassified: {int(wrong.sum())} of {table.m}"
+        )
+    lines.append(f"dataset: {verdict.message}")
+    print("\n".join(lines))
+    return 0
+
+
+def _fmt10(value: float) -> str:
+    return f"{value:.10g}"
+
+
 def run_gui(argv: Sequence[str]) -> int:
     args = _gui_parser().parse_args(argv)
     from gdviz.core.presets import get_preset
@@ -609,7 +750,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_run(argv[1:])
         if verb == "limit":
             return run_limit(argv[1:])
+        if verb == "likelihood":
+            return run_likelihood(argv[1:])
         return run_gui(argv)
+    except DatasetError as err:
+        # Every bad row on its own line (the message itself lists at most 50).
+        if len(err.errors) == 1:
+            print(f"{prog}: error: {err.errors[0]}", file=sys.stderr)
+        else:
+            lines = [f"{prog}: error: {len(err.errors)} bad dataset rows:", *err.errors]
+            print("\n".join(lines), file=sys.stderr)
+        return 2
     except (UsageError, ExpressionError, ValueError, KeyError, OSError) as err:
         message = str(err)
         if isinstance(err, ExpressionError):

@@ -21,6 +21,7 @@ about 20 samples a side before its nearest column stands out of the 5% tail.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -61,10 +62,25 @@ class SampledGrid:
     z_range: tuple[float, float]  # finite min and max of z_display
 
 
+class SamplingCancelled(Exception):
+    """sample_surface stopped because its keep_going() said so."""
+
+
+SAMPLING_BLOCKS = 20  # with keep_going, the grid is computed in this many row blocks
+
+
 def sample_surface(
-    surface: GridSource, window: Window, resolution: int, height_scale: str = "linear"
+    surface: GridSource,
+    window: Window,
+    resolution: int,
+    height_scale: str = "linear",
+    keep_going: Callable[[], bool] | None = None,
 ) -> SampledGrid:
-    """The surface sampled on a resolution × resolution grid over the window."""
+    """The surface sampled on a resolution × resolution grid over the window.
+
+    With keep_going, rows are computed in blocks and keep_going() is asked between them; when
+    it returns False, SamplingCancelled is raised (a slow surface can be abandoned mid-way).
+    """
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)):
         raise ValueError(f"resolution must be an integer, got {resolution!r}")
     if not MIN_RESOLUTION <= resolution <= MAX_RESOLUTION:
@@ -77,10 +93,22 @@ def sample_surface(
     ys = np.linspace(window.y_min, window.y_max, n)
     # Holes and poles are expected while sampling; they become NaN / inf, not warnings.
     with np.errstate(all="ignore"):
-        z = np.array(surface.grid(xs, ys), dtype=np.float64)
+        if keep_going is None:
+            z = np.array(surface.grid(xs, ys), dtype=np.float64)
+        else:
+            z = _grid_in_blocks(surface, xs, ys, keep_going)
     if z.shape != (n, n):
         raise ValueError(f"surface.grid returned shape {z.shape}, expected {(n, n)}")
+    return _scaled_grid(xs, ys, z, height_scale)
 
+
+def with_height_scale(grid: SampledGrid, height_scale: str) -> SampledGrid:
+    """The same samples drawn on another height scale (no re-evaluation of the surface)."""
+    _check_height_scale(height_scale)
+    return _scaled_grid(grid.xs, grid.ys, grid.z, height_scale)
+
+
+def _scaled_grid(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, height_scale: str) -> SampledGrid:
     nan = np.isnan(z)
     if height_scale == "log10":
         if not can_use_log_height(z):
@@ -105,7 +133,8 @@ def sample_surface(
         display = np.where(nan, np.nan, np.clip(scaled, lo, hi))
     shown = display[~nan]
     for array in (xs, ys, z, display):
-        array.setflags(write=False)
+        if array.flags.writeable:
+            array.setflags(write=False)
     return SampledGrid(
         xs=xs,
         ys=ys,
@@ -117,6 +146,18 @@ def sample_surface(
         nan_fraction=int(np.count_nonzero(nan)) / z.size,
         z_range=(float(shown.min()), float(shown.max())),
     )
+
+
+def _grid_in_blocks(
+    surface: GridSource, xs: np.ndarray, ys: np.ndarray, keep_going: Callable[[], bool]
+) -> np.ndarray:
+    step = max(1, -(-len(xs) // SAMPLING_BLOCKS))
+    blocks = []
+    for start in range(0, len(xs), step):
+        if not keep_going():
+            raise SamplingCancelled
+        blocks.append(np.array(surface.grid(xs[start : start + step], ys), dtype=np.float64))
+    return np.concatenate(blocks, axis=0)
 
 
 def pole_clip_range(values: np.ndarray) -> tuple[float, float] | None:

@@ -269,10 +269,11 @@ def stable_sigmoid(z: np.ndarray | float) -> np.ndarray:
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))[()]
 
 
-def _softplus(t: np.ndarray) -> np.ndarray:
-    """log(1 + e^t), stable for any finite t."""
+def softplus(t: np.ndarray | float) -> np.ndarray:
+    """log(1 + e^t) for any finite t: no overflow when t ≫ 0, full relative accuracy when t ≪ 0."""
+    t = np.asarray(t, dtype=np.float64)
     with np.errstate(under="ignore"):
-        return np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t)))
+        return (np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t))))[()]
 
 
 def _cells(
@@ -298,7 +299,7 @@ def log_loss(
     for start in range(0, w_cells.size, step):
         cells = slice(start, start + step)
         t = w_cells[cells, None] * signed_x + b_cells[cells, None] * sign
-        out[cells] = _softplus(t).mean(axis=1)
+        out[cells] = softplus(t).mean(axis=1)
     return (out / ln_base).reshape(shape)[()]
 
 
@@ -509,5 +510,5 @@ def _loss_sums_float64(p: _Prepared, w: np.ndarray, b_shifted: np.ndarray) -> np
     for start in range(0, w.size, step):
         cells = slice(start, start + step)
         z = w[cells, None] * p.d + b_shifted[cells, None]
-        out[cells] = _softplus(z) @ p.n0 + _softplus(-z) @ p.n1
+        out[cells] = softplus(z) @ p.n0 + softplus(-z) @ p.n1
     return out

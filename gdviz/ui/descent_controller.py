@@ -54,6 +54,7 @@ class DescentController(QtCore.QObject):
 
     status_message = QtCore.Signal(str, int)
     runs_changed = QtCore.Signal()
+    focus_step_shown = QtCore.Signal(int, int, float, float)  # run id, k, x, y
 
     def __init__(
         self,
@@ -298,6 +299,7 @@ class DescentController(QtCore.QObject):
         previous = drawn.history.step(k - 1) if k > 0 else None
         title = f"Run {drawn.run_id}: {drawn.optimizer.title}, α = {number(drawn.optimizer.hp.lr)}"
         self.step_panel.show_step(title, previous, step, drawn.optimizer, self.surface.axis_names)
+        self.focus_step_shown.emit(drawn.run_id, step.k, step.point[0], step.point[1])
         self._draw_arrows(drawn, step)
 
     def _draw_arrows(self, drawn: DrawnRun, step: Step) -> None:

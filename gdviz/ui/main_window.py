@@ -5,16 +5,26 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gdviz import __version__
 from gdviz.core.calculus import point_report
+from gdviz.core.datasets import separability, write_dataset_csv
 from gdviz.core.expression import ExpressionError, parse_expression
-from gdviz.core.grid import SampledGrid, can_use_log_height, display_height, sample_surface
-from gdviz.core.logistic import LOG_BASES
+from gdviz.core.grid import (
+    SampledGrid,
+    SamplingCancelled,
+    can_use_log_height,
+    display_height,
+    sample_surface,
+    with_height_scale,
+)
+from gdviz.core.logistic import LOG_BASES, Dataset, DatasetError, load_dataset_csv
 from gdviz.core.presets import Preset, all_presets, default_preset_name, get_preset
 from gdviz.core.surfaces import ExpressionSurface, LogisticLossSurface, Surface
 from gdviz.core.window import Window
@@ -22,22 +32,27 @@ from gdviz.render.contour_view import ContourView
 from gdviz.render.view3d import SurfaceView
 from gdviz.ui.descent_controller import DescentController
 from gdviz.ui.lesson_controller import LessonController
+from gdviz.ui.panels.data_plot import DataPlot
+from gdviz.ui.panels.dataset_panel import DatasetPanel
 from gdviz.ui.panels.derivative1d_panel import Derivative1DPanel
 from gdviz.ui.panels.descent_panel import DescentPanel
 from gdviz.ui.panels.direction_panel import DirectionPanel
 from gdviz.ui.panels.function_panel import FunctionPanel
+from gdviz.ui.panels.likelihood_panel import LikelihoodPanel
 from gdviz.ui.panels.limits_panel import LimitsPanel
 from gdviz.ui.panels.loss_plot import LossPlot
 from gdviz.ui.panels.partials_panel import PartialsPanel
 from gdviz.ui.panels.point_panel import PointPanel
 from gdviz.ui.panels.step_panel import StepPanel
-from gdviz.workers.job_worker import JobWorker
+from gdviz.workers.job_worker import JobCancelled, JobWorker
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RESOLUTION = 200
 PREVIEW_RESOLUTION = 100
 GRADIENT_FIELD_SIZE = 15
+LARGE_DATASET = 20_000  # loss surfaces over more examples get a quick coarse preview first
+LARGE_DATASET_PREVIEW = 40
 CLOSE_UP_ELEVATION, CLOSE_UP_AZIMUTH, CLOSE_UP_DISTANCE = 45.0, -110.0, 1.3
 
 SHORTCUTS = (
@@ -57,6 +72,23 @@ SHORTCUTS = (
 
 
 @dataclass(frozen=True)
+class LoadedDataset:
+    """What a background CSV load hands back: the dataset, or the error that refused the file."""
+
+    path: str
+    dataset: Dataset | None
+    error: Exception | None
+
+
+def load_dataset_file(path: str) -> LoadedDataset:
+    """Read a CSV of x,y rows; a bad file comes back as its error, never raised."""
+    try:
+        return LoadedDataset(path, load_dataset_csv(path), None)
+    except (DatasetError, OSError, ValueError, UnicodeDecodeError) as err:
+        return LoadedDataset(path, None, err)
+
+
+@dataclass(frozen=True)
 class GridResult:
     """What a background sampling job hands back to the GUI thread."""
 
@@ -66,19 +98,24 @@ class GridResult:
 
 
 def sample_for_display(
-    surface: Surface, window: Window, resolution: int, log_height: bool
+    surface: Surface,
+    window: Window,
+    resolution: int,
+    log_height: bool,
+    keep_going: Callable[[], bool] | None = None,
 ) -> GridResult:
     """Sample a surface for drawing; falls back to a linear height when log10 cannot apply."""
     start = time.perf_counter()
     note = ""
+    try:
+        grid = sample_surface(surface, window, resolution, "linear", keep_going)
+    except SamplingCancelled:
+        raise JobCancelled from None
     if log_height:
-        grid = sample_surface(surface, window, resolution, "linear")
         if can_use_log_height(grid.z):
-            grid = sample_surface(surface, window, resolution, "log10")
+            grid = with_height_scale(grid, "log10")
         else:
             note = "Log-scaled height needs positive values here; showing linear height."
-    else:
-        grid = sample_surface(surface, window, resolution, "linear")
     return GridResult(grid, time.perf_counter() - start, note)
 
 
@@ -116,24 +153,28 @@ class MainWindow(QtWidgets.QMainWindow):
         self.contour_view = ContourView()
         self.contour_view.setObjectName("contourView")
         self.loss_plot = LossPlot()
+        self.partials_panel = PartialsPanel()
+        self.direction_panel = DirectionPanel()
+        self.limits_panel = LimitsPanel()
+        self.derivative_panel = Derivative1DPanel()
+        self.dataset_panel = DatasetPanel()
+        self.likelihood_panel = LikelihoodPanel()
+        self.data_plot = DataPlot()
         left, right, bottom = (
             QtCore.Qt.LeftDockWidgetArea,
             QtCore.Qt.RightDockWidgetArea,
             QtCore.Qt.BottomDockWidgetArea,
         )
         function_dock = self._add_dock("Function", self.function_panel, left)
-        descent_dock = self._add_dock("Descent", self.descent_panel, None)
-        self.tabifyDockWidget(function_dock, descent_dock)
+        for title, panel in (("Descent", self.descent_panel), ("Data", self.dataset_panel)):
+            self.tabifyDockWidget(function_dock, self._add_dock(title, panel, None))
         function_dock.raise_()
-        self.partials_panel = PartialsPanel()
-        self.direction_panel = DirectionPanel()
-        self.limits_panel = LimitsPanel()
-        self.derivative_panel = Derivative1DPanel()
         self._add_dock("Point", self.point_panel, right)
         lesson_docks = [
             self._add_dock(title, panel, right if title == "Step" else None)
             for title, panel in (
                 ("Step", self.step_panel),
+                ("Likelihood", self.likelihood_panel),
                 ("Δx, Δy", self.partials_panel),
                 ("Direction", self.direction_panel),
                 ("Limits", self.limits_panel),
@@ -146,6 +187,9 @@ class MainWindow(QtWidgets.QMainWindow):
         contour_dock = self._add_dock("Top view", self.contour_view, bottom, scroll=False)
         loss_dock = self._add_dock("Loss", self.loss_plot, bottom, scroll=False)
         self.splitDockWidget(contour_dock, loss_dock, QtCore.Qt.Horizontal)
+        data_dock = self._add_dock("Data plot", self.data_plot, None, scroll=False)
+        self.tabifyDockWidget(contour_dock, data_dock)
+        contour_dock.raise_()
         self.resizeDocks([contour_dock], [280], QtCore.Qt.Vertical)
 
         self.descent = DescentController(
@@ -162,6 +206,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.descent_panel.step_requested.connect(self.step_once)
         self.descent_panel.gradient_field_toggled.connect(self._show_gradient_field)
         self.view.surface_clicked.connect(self._on_surface_clicked)
+        self.descent.focus_step_shown.connect(self._on_focus_step)
+        self.dataset_panel.dataset_edited.connect(
+            lambda dataset: self.set_dataset(dataset, "edited")
+        )
+        self.dataset_panel.lecture_requested.connect(
+            lambda: self.load_preset(default_preset_name())
+        )
+        self.dataset_panel.import_requested.connect(self._import_dataset)
+        self.dataset_panel.export_requested.connect(self._export_dataset)
+        self.setAcceptDrops(True)
         self.contour_view.plane_clicked.connect(self._on_surface_clicked)
 
         self.function_panel.preset_chosen.connect(self.load_preset)
@@ -175,6 +229,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.jobs = JobWorker(self)
         self.jobs.job_computed.connect(self._on_grid_computed)
         self.jobs.job_failed.connect(self._on_grid_failed)
+        self.loader = JobWorker(self)
+        self.loader.job_computed.connect(self._on_dataset_loaded)
+        self._dataset = Dataset.lecture()
+        self._dataset_source = "the lecture's 8 examples"
+        self._separability = separability(self._dataset)
 
         self._build_menus()
         self.statusBar().showMessage("Ready")
@@ -259,6 +318,10 @@ class MainWindow(QtWidgets.QMainWindow):
     def load_preset(self, name: str, request_grid: bool = True) -> None:
         preset = get_preset(name)
         surface = preset.surface(LOG_BASES[self._log_base_key])
+        if isinstance(surface, LogisticLossSurface):
+            self._dataset, self._dataset_source = surface.dataset, "the lecture's 8 examples"
+            self._separability = separability(self._dataset)
+            self._show_dataset()
         self._preset_name = preset.name
         self._expression_text = preset.expression
         self._log_height = preset.height_scale == "log10"
@@ -346,6 +409,106 @@ class MainWindow(QtWidgets.QMainWindow):
             center=(x, y, display_height(self._grid, value)),
         )  # fmt: skip
 
+    def load_default_preset(self) -> None:
+        self.load_preset(default_preset_name())
+
+    # --- the dataset of the loss surface ---------------------------------------------------
+    @property
+    def dataset(self) -> Dataset:
+        return self._dataset
+
+    def set_dataset(self, dataset: Dataset, source: str) -> None:
+        """Show the log loss of a new dataset (the window and point stay, runs are removed)."""
+        self._dataset, self._dataset_source = dataset, source
+        self._separability = separability(dataset)
+        self._show_dataset()
+        window = self._window if isinstance(self._surface, LogisticLossSurface) else None
+        window = window or get_preset(default_preset_name()).window
+        surface = LogisticLossSurface(dataset, window, LOG_BASES[self._log_base_key])
+        self._preset_name, self._expression_text = None, None
+        x, y = self._point if window.contains(*self._point) else window.center
+        self._install_surface(surface, window, (x, y), True)
+        self.statusBar().showMessage(f"Dataset: {len(dataset):,} examples ({source})", 8000)
+
+    def _show_dataset(self) -> None:
+        self.dataset_panel.show_dataset(
+            self._dataset, self._dataset_source, self._separability.message
+        )
+        self.data_plot.show_dataset(self._dataset)
+
+    def load_dataset_file(self, path: str) -> None:
+        """Read a CSV off the GUI thread; a bad file is reported and the current data stays."""
+        self.statusBar().showMessage(f"Reading {path}…")
+        self.loader.submit(lambda: load_dataset_file(path))
+
+    @QtCore.Slot(int, object)
+    def _on_dataset_loaded(self, _job_id: int, result: LoadedDataset) -> None:
+        name = Path(result.path).name
+        if result.error is not None:
+            self.dataset_panel.show_dataset_error(result.error, name)
+            self._raise_dock("dataDock")
+            self.statusBar().showMessage(f"{name} was not loaded: {result.error}", 15000)
+            return
+        self.set_dataset(result.dataset, name)
+
+    def _import_dataset(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, "Import a dataset", "", "CSV files (*.csv);;All files (*)"
+        )
+        if path:
+            self.load_dataset_file(path)
+
+    def _export_dataset(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export the dataset", "dataset.csv", "CSV files (*.csv)"
+        )
+        if path:
+            self.export_dataset(path)
+
+    def export_dataset(self, path: str) -> bool:
+        try:
+            write_dataset_csv(self._dataset, path)
+        except OSError as err:
+            self.dataset_panel.show_error(str(err))
+            return False
+        self.statusBar().showMessage(f"Saved {len(self._dataset):,} examples to {path}", 8000)
+        return True
+
+    def _raise_dock(self, name: str) -> None:
+        dock = self.findChild(QtWidgets.QDockWidget, name)
+        if dock is not None:
+            dock.raise_()
+
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802 (Qt override)
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.load_dataset_file(url.toLocalFile())
+                event.acceptProposedAction()
+                return
+
+    def _show_model(self, w: float, b: float, where: str) -> None:
+        """The likelihood table and the data plot for the model (w, b) of the loss surface."""
+        if not isinstance(self._surface, LogisticLossSurface):
+            return
+        if not (math.isfinite(w) and math.isfinite(b)):
+            return
+        try:
+            self.likelihood_panel.show_model(
+                self._surface.dataset, w, b, LOG_BASES[self._log_base_key], where
+            )
+        except ValueError as err:  # z = w·x + b overflows for an extreme model
+            self.likelihood_panel.model_label.setText(f"Model (w, b) = ({w:g}, {b:g}): {err}")
+            return
+        self.data_plot.show_model(w, b, self._separability.message)
+
+    @QtCore.Slot(int, int, float, float)
+    def _on_focus_step(self, run_id: int, k: int, w: float, b: float) -> None:
+        self._show_model(w, b, f"step {k} of run {run_id}")
+
     # --- descent ---------------------------------------------------------------------------
     def add_run(self) -> int | None:
         """Another run from the current point with the Descent panel's settings."""
@@ -426,20 +589,24 @@ class MainWindow(QtWidgets.QMainWindow):
             self.log_height_action.setChecked(self._log_height)
 
     def _request_grid(self) -> None:
+        """Sample the surface off the GUI thread: a quick preview first when the grid is big."""
         surface, window, log_height = self._surface, self._window, self._log_height
-        if self._resolution > PREVIEW_RESOLUTION * 2:
-            self.jobs.submit(
-                lambda: sample_for_display(surface, window, PREVIEW_RESOLUTION, log_height)
+        large = isinstance(surface, LogisticLossSurface) and len(surface.dataset) > LARGE_DATASET
+        preview = LARGE_DATASET_PREVIEW if large else PREVIEW_RESOLUTION
+
+        def job(resolution: int):
+            return lambda keep_going: sample_for_display(
+                surface, window, resolution, log_height, keep_going
             )
+
+        if self._resolution > PREVIEW_RESOLUTION * 2 or large:
+            self.jobs.submit(job(preview), cancellable=True)
             self._pending_full_job = self.jobs.submit(
-                lambda r=self._resolution: sample_for_display(surface, window, r, log_height),
-                supersede=False,
+                job(self._resolution), supersede=False, cancellable=True
             )
-            self.statusBar().showMessage(f"Computing {self._resolution}² surface…")
+            self.statusBar().showMessage(f"Computing the {self._resolution}² surface…")
         else:
-            self._pending_full_job = self.jobs.submit(
-                lambda r=self._resolution: sample_for_display(surface, window, r, log_height)
-            )
+            self._pending_full_job = self.jobs.submit(job(self._resolution), cancellable=True)
 
     @QtCore.Slot(int, object)
     def _on_grid_computed(self, job_id: int, result: GridResult) -> None:
@@ -486,6 +653,7 @@ class MainWindow(QtWidgets.QMainWindow):
         report = point_report(self._surface, x, y)
         self.point_panel.show_report(report)
         self.lesson.set_point(x, y)
+        self._show_model(x, y, "the point")
         self.contour_view.set_point(x, y)
         if self._grid is None or not math.isfinite(report.f):
             self.view.clear_point()
@@ -527,4 +695,5 @@ class MainWindow(QtWidgets.QMainWindow):
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.descent.stop()
         self.jobs.stop()
+        self.loader.stop()
         super().closeEvent(event)

@@ -11,6 +11,10 @@ from PySide6 import QtCore
 log = logging.getLogger(__name__)
 
 
+class JobCancelled(Exception):
+    """Raised by a cancellable job whose keep_going() turned False: not an error."""
+
+
 class _JobRunner(QtCore.QObject):
     """Lives in the worker thread; runs the jobs it is handed in order, skipping superseded ones."""
 
@@ -21,6 +25,7 @@ class _JobRunner(QtCore.QObject):
         super().__init__()
         self._lock = threading.Lock()
         self._oldest_wanted = 0
+        self.stopping = threading.Event()
 
     def supersede_before(self, job_id: int) -> None:
         """Jobs with an id below job_id are no longer wanted (called from the GUI thread)."""
@@ -29,14 +34,16 @@ class _JobRunner(QtCore.QObject):
 
     def is_wanted(self, job_id: int) -> bool:
         with self._lock:
-            return job_id >= self._oldest_wanted
+            return job_id >= self._oldest_wanted and not self.stopping.is_set()
 
-    @QtCore.Slot(int, object)
-    def run(self, job_id: int, job: Callable[[], object]) -> None:
+    @QtCore.Slot(int, object, bool)
+    def run(self, job_id: int, job: Callable[..., object], cancellable: bool) -> None:
         if not self.is_wanted(job_id):
             return
         try:
-            result = job()
+            result = job(lambda: self.is_wanted(job_id)) if cancellable else job()
+        except JobCancelled:
+            return
         except Exception as err:  # a job's failure is reported, never raised in the thread
             log.exception("background job %d failed", job_id)
             self.failed.emit(job_id, str(err) or type(err).__name__)
@@ -56,7 +63,7 @@ class JobWorker(QtCore.QObject):
 
     job_computed = QtCore.Signal(int, object)
     job_failed = QtCore.Signal(int, str)
-    _job_submitted = QtCore.Signal(int, object)
+    _job_submitted = QtCore.Signal(int, object, bool)
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -71,14 +78,20 @@ class JobWorker(QtCore.QObject):
         self._runner.failed.connect(self._on_failed)
         self._thread.start()
 
-    def submit(self, job: Callable[[], object], supersede: bool = True) -> int:
-        """Queue job to run in the worker thread; returns its id."""
+    def submit(
+        self, job: Callable[..., object], supersede: bool = True, cancellable: bool = False
+    ) -> int:
+        """Queue job to run in the worker thread; returns its id.
+
+        A cancellable job is called as job(keep_going): it should check keep_going() now and
+        then and raise JobCancelled when it turns False (superseded, or the worker stopping).
+        """
         self._next_id += 1
         job_id = self._next_id
         if supersede:
             self._newest_group = job_id
             self._runner.supersede_before(job_id)
-        self._job_submitted.emit(job_id, job)
+        self._job_submitted.emit(job_id, job, cancellable)
         return job_id
 
     def is_current(self, job_id: int) -> bool:
@@ -99,8 +112,8 @@ class JobWorker(QtCore.QObject):
         return self._thread.isRunning()
 
     def stop(self, timeout_ms: int = 10000) -> None:
-        """Drop queued jobs, let a running one finish, and join the thread."""
-        self._runner.supersede_before(self._next_id + 1)
+        """Drop queued jobs, ask a running cancellable one to stop, and join the thread."""
+        self._runner.stopping.set()
         if self._thread.isRunning():
             self._thread.quit()
             if not self._thread.wait(timeout_ms):

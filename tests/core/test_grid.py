@@ -210,3 +210,32 @@ def test_display_heights_matches_display_height_pointwise():
         raw = np.array([1e-300, 0.5, 3.0, 8.0, 1e6, -1.0, 0.0, np.nan])
         expected = [display_height(grid, v) for v in raw]
         np.testing.assert_array_equal(display_heights(grid, raw), expected)
+
+
+def test_sampling_in_blocks_gives_the_same_grid_and_can_be_cancelled():
+    from gdviz.core.grid import SamplingCancelled, with_height_scale
+    from gdviz.core.window import Window
+
+    calls = []
+
+    class Counted:
+        def grid(self, xs, ys):
+            calls.append(len(xs))
+            return xs[:, None] ** 2 + ys[None, :] ** 2 + 1.0
+
+    window = Window(-2, 2, -1, 3)
+    whole = sample_surface(Counted(), window, 60)
+    blocks = sample_surface(Counted(), window, 60, keep_going=lambda: True)
+    np.testing.assert_array_equal(whole.z, blocks.z)
+    assert len(calls) > 2  # computed in several row blocks
+    asked = []
+
+    def stop_after_three():
+        asked.append(1)
+        return len(asked) <= 3
+
+    with pytest.raises(SamplingCancelled):
+        sample_surface(Counted(), window, 60, keep_going=stop_after_three)
+    logged = with_height_scale(whole, "log10")
+    np.testing.assert_allclose(logged.z_display, np.log10(whole.z))
+    assert logged.z is whole.z  # rescaled, not re-evaluated

@@ -324,3 +324,30 @@ def test_stop_mid_run_is_prompt_and_quiet(qtbot, qapp, bowl):
     finally:
         QtCore.qInstallMessageHandler(previous)
     assert not [m for m in messages if "QThread" in m or "Timer" in m or "thread" in m]
+
+
+def test_job_worker_stop_cancels_a_long_cancellable_job_promptly(qtbot):
+    import time
+
+    from gdviz.workers.job_worker import JobCancelled, JobWorker
+
+    worker = JobWorker()
+    started = []
+
+    def long_job(keep_going):
+        started.append(1)
+        for _ in range(10_000):  # ~100 s unless cancelled
+            if not keep_going():
+                raise JobCancelled
+            time.sleep(0.01)
+        return "finished"
+
+    results = []
+    worker.job_computed.connect(lambda _id, result: results.append(result))
+    worker.submit(long_job, cancellable=True)
+    qtbot.waitUntil(lambda: bool(started), timeout=2000)
+    t0 = time.perf_counter()
+    worker.stop()
+    assert time.perf_counter() - t0 < 2.0
+    assert not worker.is_running()
+    assert results == []
