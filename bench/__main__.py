@@ -40,12 +40,12 @@ def main() -> int:
             ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", sys.executable, "-m", "bench",
              *sys.argv[1:]],
         )  # fmt: skip
-    from bench import descent_loop, gui_stall, loss_grid, surface_rebuild
+    from bench import descent_loop, export_speed, gui_stall, loss_grid, surface_rebuild
 
     print(f"gdviz benchmarks on {platform.node()}: {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}")  # fmt: skip
     figures: list[Figure] = []
-    for module in (surface_rebuild, loss_grid, descent_loop, gui_stall):
+    for module in (surface_rebuild, loss_grid, descent_loop, gui_stall, export_speed):
         figures += module.measure(quick=args.quick)
     print_table(figures)
     return 0

@@ -12,12 +12,12 @@ from gdviz.core.expression import ExpressionError, explain_nan
 from gdviz.core.logistic import DatasetError
 from gdviz.core.optimizers import OPTIMIZER_NAMES
 
-VERBS = ("presets", "eval", "run", "limit", "likelihood")
+VERBS = ("presets", "eval", "run", "limit", "likelihood", "export")
 # Options whose value may begin with '-' (negative coordinates typed as `--at -1,0`).
 VALUE_OPTIONS = frozenset(
     {"--at", "--direction", "--delta", "--start", "--model", "--function", "--lr", "--momentum",
      "--beta1", "--beta2", "--eps", "--alpha", "--tol", "--steps", "--slope", "--parabola",
-     "--path", "--t0"}
+     "--path", "--t0", "--title"}
 )  # fmt: skip
 
 
@@ -117,6 +117,13 @@ def _run_parser() -> argparse.ArgumentParser:
         prog="gdviz run",
         description="Run an optimizer from a start point and print every step and why it stopped.",
     )
+    add_source_and_run_options(parser)
+    parser.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
+    return parser
+
+
+def add_source_and_run_options(parser: argparse.ArgumentParser) -> None:
+    """--preset | --function | --dataset, the optimizer and its settings, start, steps, tol."""
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--preset", metavar="NAME", help="a preset (see `gdviz presets`)")
     source.add_argument("--function", metavar="EXPR", help="f(x, y)")
@@ -141,8 +148,6 @@ def _run_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--log-base", default="e", metavar="e|10|2", help="log of the loss (--dataset; default e)"
     )
-    parser.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
-    return parser
 
 
 def _presets_parser() -> argparse.ArgumentParser:
@@ -535,26 +540,34 @@ def surface_from_args(args: argparse.Namespace):
     return LogisticLossSurface(dataset, lecture.window, log_base), lecture.start
 
 
-def run_run(argv: Sequence[str]) -> int:
-    from gdviz.core.descent import run_to_end
+def optimizer_from_args(args: argparse.Namespace):
+    """(optimizer, max_steps, tol) from the run options, validated."""
     from gdviz.core.optimizers import make_optimizer
 
-    args = _run_parser().parse_args(argv)
     overrides = {
         name: _number_option(getattr(args, name), f"--{name}")
         for name in ("lr", "momentum", "beta1", "beta2", "eps", "alpha")
         if getattr(args, name) is not None
     }
     optimizer = make_optimizer(args.optimizer, **overrides)
-    max_steps = _whole_number(args.steps, "--steps", 1)
-    tol = _number_option(args.tol, "--tol")
-    surface, suggested = surface_from_args(args)
+    return optimizer, _whole_number(args.steps, "--steps", 1), _number_option(args.tol, "--tol")
+
+
+def start_from_args(args: argparse.Namespace, suggested) -> tuple[float, float]:
     if args.start:
-        start = parse_numbers(args.start, 2, "--start")
-    elif suggested is not None:
-        start = suggested
-    else:
-        raise UsageError("--start X,Y is needed with --function")
+        return parse_numbers(args.start, 2, "--start")
+    if suggested is not None:
+        return suggested
+    raise UsageError("--start X,Y is needed with --function")
+
+
+def run_run(argv: Sequence[str]) -> int:
+    from gdviz.core.descent import run_to_end
+
+    args = _run_parser().parse_args(argv)
+    optimizer, max_steps, tol = optimizer_from_args(args)
+    surface, suggested = surface_from_args(args)
+    start = start_from_args(args, suggested)
     steps, end = run_to_end(surface, start, optimizer, max_steps=max_steps, tol=tol)
     a, b, _ = surface.axis_names
     if args.format == "json":
@@ -752,6 +765,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_limit(argv[1:])
         if verb == "likelihood":
             return run_likelihood(argv[1:])
+        if verb == "export":
+            from gdviz.cli_export import run_export
+
+            return run_export(argv[1:])
         return run_gui(argv)
     except DatasetError as err:
         # Every bad row on its own line (the message itself lists at most 50).

@@ -1142,6 +1142,15 @@ class SurfaceView(gl.GLViewWidget):
         if self._auto_frame is not None:
             self._frame(*self._auto_frame)
 
+    def auto_framing(self) -> tuple[float, float] | None:
+        """(elevation, azimuth) while the view frames the whole box by itself, else None."""
+        return self._auto_frame
+
+    def frame_for_size(self, width: int, height: int) -> None:
+        """Frame the box for a picture of width × height (an export), if the view auto-frames."""
+        if self._auto_frame is not None:
+            self._frame(*self._auto_frame, size=(width, height))
+
     def resizeGL(self, w: int, h: int) -> None:
         super().resizeGL(w, h)
         self._reframe()
@@ -1154,7 +1163,7 @@ class SurfaceView(gl.GLViewWidget):
         self._auto_frame = None
         super().keyPressEvent(ev)
 
-    def _frame(self, elevation: float, azimuth: float) -> None:
+    def _frame(self, elevation: float, azimuth: float, size: tuple[int, int] | None = None) -> None:
         """Aim and back off the camera so the box and its label anchors fill the view, centred."""
         el, az = math.radians(elevation), math.radians(azimuth)
         forward = -np.array(
@@ -1174,7 +1183,7 @@ class SurfaceView(gl.GLViewWidget):
             lb.pos for lb in self._labels.labels if not (from_top and lb.group in ("z", "name-z"))
         ]
         points = np.array(corners + anchors, dtype=np.float64)
-        w, h = max(self.width(), 1), max(self.height(), 1)
+        w, h = size or (max(self.width(), 1), max(self.height(), 1))
         # the anchors' text reaches past them: keep ~8 % of the view free on each side
         tan_h = 0.84 * math.tan(math.radians(self.opts["fov"]) / 2)
         tan_v = tan_h * h / w

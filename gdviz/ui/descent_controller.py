@@ -49,6 +49,15 @@ class DrawnRun:
         return f"{self.optimizer.name} α={number(self.optimizer.hp.lr, 3)}"
 
 
+def yield_from_all(steps, into: list) -> RunEnd:
+    """Drain a descent generator into a list and return its RunEnd."""
+    while True:
+        try:
+            into.append(next(steps))
+        except StopIteration as stop:
+            return stop.value
+
+
 class DescentController(QtCore.QObject):
     """Owns the runs and the descent worker; keeps the views, plot and panels in step."""
 
@@ -106,9 +115,15 @@ class DescentController(QtCore.QObject):
 
     # --- starting and stopping -----------------------------------------------------------------
     def add_run(
-        self, start: tuple[float, float], settings: RunSettings | None = None
+        self,
+        start: tuple[float, float],
+        settings: RunSettings | None = None,
+        synchronous: bool = False,
     ) -> int | None:
-        """Start another run from `start` with the panel's settings; None if they are invalid."""
+        """Start another run from `start` with the panel's settings; None if they are invalid.
+
+        synchronous runs it to the end here and now (headless export), not in the worker.
+        """
         if self.surface is None:
             return None
         settings = settings or self.panel.settings()
@@ -128,7 +143,13 @@ class DescentController(QtCore.QObject):
             self.focus_run = run_id
         self.loss_plot.set_curve(run_id, np.empty(0), np.empty(0), color, drawn.label)
         self.panel.set_run_row(run_id, color, f"{drawn.label} from {self._coords(start)}: ready")
-        self.worker.start_run(run_id, steps)
+        if synchronous:
+            recorded: list = []
+            end = yield_from_all(steps, recorded)
+            self._on_steps(run_id, tuple(recorded))
+            self._on_finished(run_id, end)
+        else:
+            self.worker.start_run(run_id, steps)
         self.runs_changed.emit()
         return run_id
 

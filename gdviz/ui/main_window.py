@@ -66,6 +66,8 @@ SHORTCUTS = (
     ("Ctrl+T", "Look straight down (top view)"),
     ("Ctrl+F", "Close-up of the point (for the Δ and direction constructions)"),
     ("Ctrl+L", "Toggle log-scaled height"),
+    ("Ctrl+E", "Export an animation (MP4, GIF, WebM, PNG frames) or a still"),
+    ("Ctrl+Shift+C", "Copy the 3D view to the clipboard at the export size"),
     ("Ctrl+Q", "Quit"),
     ("Mouse drag / wheel", "Orbit / zoom the 3D view"),
 )
@@ -231,6 +233,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.jobs.job_failed.connect(self._on_grid_failed)
         self.loader = JobWorker(self)
         self.loader.job_computed.connect(self._on_dataset_loaded)
+        self._export_size = (1920, 1080)
+        self._export_folder = str(Path.home())
         self._dataset = Dataset.lecture()
         self._dataset_source = "the lecture's 8 examples"
         self._separability = separability(self._dataset)
@@ -269,7 +273,13 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        export = file_menu.addAction("&Export animation or picture…", self.export_dialog)
+        export.setShortcut(QtGui.QKeySequence("Ctrl+E"))
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit", self.close)
+        edit_menu = menu.addMenu("&Edit")
+        copy = edit_menu.addAction("&Copy view as picture", self.copy_view_to_clipboard)
+        copy.setShortcut(QtGui.QKeySequence("Ctrl+Shift+C"))
         quit_action.setShortcut(QtGui.QKeySequence.Quit)
 
         view_menu = menu.addMenu("&View")
@@ -309,6 +319,10 @@ class MainWindow(QtWidgets.QMainWindow):
     @property
     def grid(self) -> SampledGrid | None:
         return self._grid
+
+    def grid_is_final(self) -> bool:
+        """Whether the grid on screen is the full-resolution one asked for (not a preview)."""
+        return self._grid is not None and len(self._grid.xs) == self._resolution
 
     @property
     def point(self) -> tuple[float, float]:
@@ -411,6 +425,83 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def load_default_preset(self) -> None:
         self.load_preset(default_preset_name())
+
+    # --- export ---------------------------------------------------------------------------
+    def export_dialog(self) -> None:
+        """File → Export…: choose, check the destination, then export with progress and cancel."""
+        from gdviz.ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self, self._export_folder)
+        if dialog.exec() != QtWidgets.QDialog.Accepted:
+            return
+        self._export_size = (dialog.spec.width, dialog.spec.height)
+        self._export_folder = str(dialog.spec.path.parent)
+        self.export(dialog.spec, dialog.request)
+
+    def export(self, spec, request) -> object | None:
+        """Write the frames of request to spec's file; returns the ExportResult or None."""
+        from gdviz.export.spec import ExportError, check_destination
+        from gdviz.export.writers import ExportCancelled, export_frames
+        from gdviz.ui.exporter import render_frames
+
+        try:
+            check_destination(spec)
+        except ExportError as err:
+            QtWidgets.QMessageBox.warning(self, "Cannot export", str(err))
+            return None
+        progress = QtWidgets.QProgressDialog(
+            f"Exporting {spec.path.name}…", "Cancel", 0, spec.frames, self
+        )
+        progress.setWindowModality(QtCore.Qt.WindowModal)
+        progress.setMinimumDuration(300)
+
+        def report(done: int, total: int) -> None:
+            progress.setValue(done)
+            QtWidgets.QApplication.processEvents()
+
+        try:
+            result = export_frames(
+                spec, render_frames(self, request), progress=report,
+                keep_going=lambda: not progress.wasCanceled(),
+            )  # fmt: skip
+        except ExportCancelled:
+            self.statusBar().showMessage("Export cancelled: nothing was written", 8000)
+            return None
+        except (ExportError, OSError, RuntimeError) as err:
+            QtWidgets.QMessageBox.warning(self, "Export failed", f"{err}\n\nNothing was written.")
+            return None
+        finally:
+            progress.close()
+        self._export_done(result)
+        return result
+
+    def _export_done(self, result) -> None:
+        size = result.bytes / 1e6
+        text = f"Saved {result.path}\n{result.frames} frames, {size:.1f} MB"
+        self.statusBar().showMessage(text.replace("\n", " — "), 15000)
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Information, "Export finished", text)
+        box.setParent(self, QtCore.Qt.Dialog)
+        show = box.addButton("Show in folder", QtWidgets.QMessageBox.ActionRole)
+        box.addButton(QtWidgets.QMessageBox.Ok)
+        box.setModal(True)
+        box.open()
+        folder = str(Path(result.path).parent)
+        show.clicked.connect(
+            lambda: QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(folder))
+        )
+
+    def copy_view_to_clipboard(self) -> QtGui.QImage:
+        """The 3D view at the export size, with its text, on the clipboard (Ctrl+Shift+C)."""
+        from gdviz.render.capture import FrameCapture
+
+        width, height = self._export_size
+        with FrameCapture(self.view, width, height, "dark" if self.view.dark else "light") as cap:
+            frame = np.ascontiguousarray(cap.frame())
+        image = QtGui.QImage(frame.data, width, height, 4 * width, QtGui.QImage.Format_RGBA8888)
+        image = image.copy()
+        QtWidgets.QApplication.clipboard().setImage(image)
+        self.statusBar().showMessage(f"Copied the view ({width} × {height}) to the clipboard", 5000)
+        return image
 
     # --- the dataset of the loss surface ---------------------------------------------------
     @property

@@ -1,0 +1,274 @@
+"""What to export (format, size, fps, frames, background), checked before any frame is rendered."""
+
+from __future__ import annotations
+
+import errno
+import math
+import numbers
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+FORMATS = ("mp4", "gif", "webm", "png-frames", "png")
+BACKGROUNDS = ("dark", "light", "transparent")
+SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "4k": (3840, 2160)}
+MIN_SIDE = 16
+MAX_SIDE = 7680
+MAX_FPS = 120.0
+# Browsers clamp GIF delays under 2 centiseconds to 10 (so a "100 fps" GIF plays at 10 fps).
+MAX_GIF_FPS = 50.0
+
+_SUFFIX_FORMATS = {".mp4": "mp4", ".gif": "gif", ".webm": "webm", ".png": "png"}
+_FORMAT_SUFFIXES = {fmt: suffix for suffix, fmt in _SUFFIX_FORMATS.items()}
+_FORMAT_NAMES = {
+    "mp4": "MP4",
+    "gif": "GIF",
+    "webm": "WebM",
+    "png-frames": "PNG frames",
+    "png": "PNG",
+}
+_SIZE_PATTERN = re.compile(r"^\s*(\d{1,6})\s*[x×*]\s*(\d{1,6})\s*$", re.IGNORECASE)
+
+# Size model, in bytes per pixel per frame, measured on 1280x720 synthetic scenes like gdviz's
+# (a shaded, gridded surface on a flat background, a moving marker) with the settings in
+# writers.py, and rounded up to the hard case (the camera turning, so every pixel changes):
+#   MP4 (H.264 crf 20 veryfast): 0.0003 still camera .. 0.017 turning      -> 0.02
+#   WebM (VP9 crf 32 realtime):  0.0003 still camera .. 0.020 turning      -> 0.025
+#   GIF (one palette, LZW):      0.0014 still camera .. 0.17 turning       -> 0.2
+#   PNG (zlib level 1 RGB):      0.22 .. 0.30 whatever the motion          -> 0.4 (RGBA x1.3)
+# Plus 64 KiB per file for headers. So a still camera comes out far smaller than the estimate.
+_BYTES_PER_PIXEL_FRAME = {"mp4": 0.02, "webm": 0.025, "gif": 0.2, "png-frames": 0.4, "png": 0.4}
+_ALPHA_PNG_FACTOR = 1.3
+_FIXED_BYTES = 64 * 1024
+# Free space wanted beyond the estimate: the model is rough, and a full disk must not be hit.
+_SPACE_MARGIN_FACTOR = 1.5
+_SPACE_MARGIN_BYTES = 16 * 1024 * 1024
+
+
+class ExportError(Exception):
+    """An export that cannot be done, with a message meant for the person who asked for it."""
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """One export: where, which format, pixel size, frame rate, frame count and background."""
+
+    path: Path
+    format: str
+    width: int
+    height: int
+    fps: float
+    frames: int
+    background: str = "dark"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """How long the animation plays and roughly how many bytes it takes on disk."""
+
+    duration_s: float
+    approx_bytes: int
+
+
+def format_for_path(path: str | os.PathLike[str]) -> str:
+    """The export format a path asks for: by suffix, or png-frames for a folder-like path."""
+    text = os.fspath(path)
+    if text.endswith(("/", os.sep)):
+        return "png-frames"
+    suffix = Path(text).suffix.lower()
+    if suffix == "":
+        return "png-frames"
+    try:
+        return _SUFFIX_FORMATS[suffix]
+    except KeyError:
+        raise ExportError(
+            f"cannot tell the format of {text!r} from its ending {suffix!r}: use .mp4, .gif, "
+            ".webm, .png, or a folder name (no ending) for numbered PNG frames"
+        ) from None
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """(width, height) from '1280x720' or a preset name ('720p', '1080p', '4k')."""
+    preset = SIZES.get(text.strip().lower())
+    if preset is not None:
+        return preset
+    match = _SIZE_PATTERN.match(text)
+    if match is None:
+        names = ", ".join(SIZES)
+        raise ExportError(f"size {text!r} is not WIDTHxHEIGHT (like 1280x720) or one of {names}")
+    width, height = int(match.group(1)), int(match.group(2))
+    _check_sides(width, height)
+    return width, height
+
+
+def gif_delay_centiseconds(fps: float) -> int:
+    """The per-frame delay a GIF stores for fps (GIF delays are whole hundredths of a second)."""
+    return max(2, round(100.0 / fps))
+
+
+def validate(spec: ExportSpec) -> ExportSpec:
+    """The spec with path as a Path, or ExportError saying what is wrong and how to fix it."""
+    if spec.format not in FORMATS:
+        raise ExportError(f"unknown format {spec.format!r}: choose one of {', '.join(FORMATS)}")
+    name = _FORMAT_NAMES[spec.format]
+    path = Path(spec.path)
+    _check_suffix(path, spec.format)
+    for label, value in (("width", spec.width), ("height", spec.height)):
+        if not _is_int(value):
+            raise ExportError(f"{label} must be a whole number of pixels (got {value!r})")
+    _check_sides(spec.width, spec.height)
+    if spec.format in ("mp4", "webm"):
+        for label, value in (("width", spec.width), ("height", spec.height)):
+            if value % 2:
+                raise ExportError(
+                    f"{label} must be even for {name} (got {value}): try {value - 1}"
+                    if value - 1 >= MIN_SIDE
+                    else f"{label} must be even for {name} (got {value}): try {value + 1}"
+                )
+    if isinstance(spec.fps, bool) or not isinstance(spec.fps, numbers.Real):
+        raise ExportError(f"fps must be a number (got {spec.fps!r})")
+    if not (math.isfinite(spec.fps) and 0 < spec.fps <= MAX_FPS):
+        raise ExportError(f"fps must be more than 0 and at most {MAX_FPS:g} (got {spec.fps!r})")
+    if spec.format == "gif" and spec.fps > MAX_GIF_FPS:
+        raise ExportError(
+            f"GIF plays at most {MAX_GIF_FPS:g} frames per second (got {spec.fps:g}): browsers "
+            "slow faster GIFs down; use 50, 25 or 20 fps, or export MP4"
+        )
+    if not _is_int(spec.frames) or spec.frames < 1:
+        raise ExportError(f"frames must be a whole number, at least 1 (got {spec.frames!r})")
+    if spec.format == "png" and spec.frames != 1:
+        raise ExportError(
+            f"a PNG still holds exactly 1 frame (got {spec.frames}): for an animation use a "
+            "folder (numbered PNG frames), .mp4, .gif or .webm"
+        )
+    if spec.background not in BACKGROUNDS:
+        raise ExportError(
+            f"background must be one of {', '.join(BACKGROUNDS)} (got {spec.background!r})"
+        )
+    if spec.background == "transparent" and spec.format not in ("png", "png-frames"):
+        raise ExportError(
+            f"{name} cannot have a transparent background here: export PNG (a still, or a folder "
+            "of numbered frames) for transparency, or pick the dark or light background"
+        )
+    return replace(
+        spec,
+        path=path,
+        width=int(spec.width),
+        height=int(spec.height),
+        fps=float(spec.fps),
+        frames=int(spec.frames),
+    )
+
+
+def estimate(spec: ExportSpec) -> Estimate:
+    """Play time and a rough, deliberately generous size in bytes (model in this module)."""
+    if spec.format == "gif":
+        duration = spec.frames * gif_delay_centiseconds(spec.fps) / 100.0
+    elif spec.format == "png":
+        duration = 0.0
+    else:
+        duration = spec.frames / spec.fps
+    per_frame = _BYTES_PER_PIXEL_FRAME[spec.format] * spec.width * spec.height
+    if spec.background == "transparent":
+        per_frame *= _ALPHA_PNG_FACTOR
+    files = spec.frames if spec.format == "png-frames" else 1
+    approx = int(math.ceil(per_frame * spec.frames)) + _FIXED_BYTES * files
+    return Estimate(duration_s=duration, approx_bytes=approx)
+
+
+def check_destination(spec: ExportSpec) -> None:
+    """ExportError unless the spec's path can be written now (folder, permission, free space)."""
+    spec = validate(spec)
+    target = Path(os.path.abspath(spec.path))
+    folder = target.parent
+    if not folder.exists():
+        raise ExportError(f"cannot write to {target}: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write to {target}: {folder} is a file, not a folder")
+    if spec.format == "png-frames":
+        if target.exists() and not target.is_dir():
+            raise ExportError(f"cannot write frames to {target}: it is a file, not a folder")
+        if target.is_dir() and any(target.iterdir()):
+            raise ExportError(
+                f"cannot write frames to {target}: the folder is not empty; choose a new or "
+                "empty folder so no files get mixed up"
+            )
+    elif target.is_dir():
+        raise ExportError(f"cannot write to {target}: it is a folder")
+    _check_writable(folder, target)
+    _check_free_space(folder, target, estimate(spec).approx_bytes)
+
+
+def _check_writable(folder: Path, target: Path) -> None:
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ExportError(
+            f"cannot write to {target}: the folder {folder} is read-only for you (no permission)"
+        )
+    # os.access says yes to root on a read-only mount; only a real file tells the truth.
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".gdviz-probe-", dir=folder)
+    except OSError as exc:
+        raise ExportError(f"cannot write to {target}: {_reason(exc, folder)}") from exc
+    os.close(handle)
+    try:
+        os.unlink(probe)
+    except OSError as exc:
+        raise ExportError(f"cannot write to {target}: {_reason(exc, folder)}") from exc
+
+
+def _check_free_space(folder: Path, target: Path, approx_bytes: int) -> None:
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return  # some file systems cannot say; the writer still fails cleanly when full
+    needed = int(approx_bytes * _SPACE_MARGIN_FACTOR) + _SPACE_MARGIN_BYTES
+    if free < needed:
+        raise ExportError(
+            f"cannot write to {target}: not enough free space in {folder} "
+            f"({_megabytes(free)} free, about {_megabytes(needed)} needed)"
+        )
+
+
+def _reason(exc: OSError, folder: Path) -> str:
+    if exc.errno == errno.EROFS:
+        return f"the folder {folder} is read-only (read-only file system)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"the folder {folder} is read-only for you (permission denied)"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk holding {folder} is full"
+    return f"{exc.strerror or exc} ({folder})"
+
+
+def _check_suffix(path: Path, fmt: str) -> None:
+    suffix = path.suffix.lower()
+    if fmt == "png-frames":
+        if suffix in _SUFFIX_FORMATS:
+            raise ExportError(
+                f"PNG frames go into a folder, but {path.name!r} ends in {suffix}: "
+                "give a folder name without a file ending"
+            )
+        return
+    expected = _FORMAT_SUFFIXES[fmt]
+    if suffix != expected:
+        raise ExportError(
+            f"a {_FORMAT_NAMES[fmt]} file name must end in {expected} (got {path.name!r})"
+        )
+
+
+def _check_sides(width: int, height: int) -> None:
+    for label, value in (("width", width), ("height", height)):
+        if not MIN_SIDE <= value <= MAX_SIDE:
+            raise ExportError(
+                f"{label} must be between {MIN_SIDE} and {MAX_SIDE} pixels (got {value})"
+            )
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB"

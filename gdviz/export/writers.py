@@ -1,0 +1,507 @@
+"""Frames to MP4, WebM, GIF (through ffmpeg) or PNG files: streamed, atomic and cancellable.
+
+How a frame travels: the caller's thread checks and copies it, then puts it in a small bounded
+queue; a writer thread takes it from there and pipes it into ffmpeg (its own process, so
+encoding runs beside rendering) or saves it as a PNG with Pillow. Memory stays flat whatever
+the frame count, and the caller only waits when the encoder is a few frames behind.
+
+Atomic: everything is written under a hidden temporary name in the destination's folder
+(``.name.partial-<pid>.mp4``) and renamed over the final path only once the encoder has
+finished cleanly. A cancel or an error removes the temporary file and leaves the final path
+as it was.
+
+GIF, streamed with one global palette: the palette (up to 256 colours, Pillow median cut, no
+dithering) is taken from the FIRST frame and given to ffmpeg as a 16x16 PNG; ffmpeg's
+``paletteuse=dither=none`` maps every frame onto it, so a flat region stays one index and no
+frame carries a local colour table. 27 entries are a fixed coarse colour cube, so a colour
+that only appears later (a path drawn after frame 0) maps to a saturated neighbour rather than
+to the nearest surface shade. Every frame is shown for the same ``round(100 / fps)``
+hundredths of a second (GIF cannot store finer delays), and the GIF loops forever.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from gdviz.export.spec import (
+    ExportError,
+    ExportSpec,
+    check_destination,
+    estimate,
+    gif_delay_centiseconds,
+    validate,
+)
+
+log = logging.getLogger(__name__)
+
+QUEUE_FRAMES = 4
+MP4_CRF = 20
+MP4_PRESET = "veryfast"
+WEBM_CRF = 32
+WEBM_CPU_USED = 8
+PNG_FRAMES_COMPRESS_LEVEL = 1  # zlib level 1: ~25 ms per 720p frame, 8% larger than level 3
+PNG_STILL_COMPRESS_LEVEL = 6
+_STDERR_HEAD_LINES = 4
+_STDERR_TAIL_LINES = 4
+# 3x3x3 cube (0, 128, 255 per channel) kept in every GIF palette for colours frame 0 lacks.
+_GIF_RESERVED_COLOURS = np.array(
+    [(r, g, b) for r in (0, 128, 255) for g in (0, 128, 255) for b in (0, 128, 255)], np.uint8
+)
+_POLL_SECONDS = 0.05
+# Tag the video BT.709 (what players assume for HD) and convert with that matrix, so colours
+# in slides match the app instead of shifting slightly (swscale's default matrix is BT.601).
+_YUV420_BT709 = [
+    "-vf",
+    "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
+    "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709",
+]
+
+
+class ExportCancelled(Exception):
+    """The export was stopped by keep_going(); nothing was left on disk."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """A finished export: final path, its size in bytes, frame count, wall-clock seconds taken,
+    and how long the animation plays (duration_s)."""
+
+    path: Path
+    bytes: int
+    frames: int
+    seconds: float
+    duration_s: float
+
+
+def export_frames(
+    spec: ExportSpec,
+    frames: Iterable[np.ndarray],
+    progress: Callable[[int, int], None] | None = None,
+    keep_going: Callable[[], bool] | None = None,
+) -> ExportResult:
+    """Write spec.frames frames (RGBA or RGB uint8, top row first) to spec.path.
+
+    The spec and the destination are checked before the first frame is taken. progress(done,
+    total) and keep_going() are called on the caller's thread: progress after each frame is
+    handed over, keep_going before each frame and while waiting for the encoder (keep it
+    cheap). Raises ExportError (bad spec, destination, frame or encoder failure) or
+    ExportCancelled; either way nothing is left at the final path or beside it.
+    """
+    spec = validate(spec)
+    check_destination(spec)
+    started = time.perf_counter()
+    final = Path(os.path.abspath(spec.path))
+    sink = _sink_for(spec, final)
+    writer: _WriterThread | None = None
+    try:
+        writer = _WriterThread(sink.write)
+        source = iter(frames)
+        for index in range(spec.frames):
+            if keep_going is not None and not keep_going():
+                raise ExportCancelled(f"export cancelled after {index} of {spec.frames} frames")
+            try:
+                frame = next(source)
+            except StopIteration:
+                raise ExportError(
+                    f"only {index} frames arrived, but the export needs {spec.frames}"
+                ) from None
+            writer.put(_prepared_frame(frame, index, spec), keep_going)
+            if progress is not None:
+                progress(index + 1, spec.frames)
+        writer.close(keep_going)
+        sink.finish(keep_going)
+        try:
+            size = sink.commit()
+        except OSError as exc:
+            raise ExportError(f"could not put the finished file at {final}: {exc}") from exc
+    except BaseException:
+        sink.stop()
+        if writer is not None:
+            writer.abandon()
+        sink.discard()
+        raise
+    seconds = time.perf_counter() - started
+    log.info("exported %d frames to %s (%d bytes) in %.2f s", spec.frames, final, size, seconds)
+    return ExportResult(final, size, spec.frames, seconds, estimate(spec).duration_s)
+
+
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg binary that imageio-ffmpeg ships (or IMAGEIO_FFMPEG_EXE)."""
+    try:
+        import imageio_ffmpeg
+
+        exe = imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError) as exc:
+        reason = str(exc)
+    else:
+        # IMAGEIO_FFMPEG_EXE is returned unchecked; a typo there must fail here, not mid-export.
+        found = shutil.which(exe)
+        if found is not None:
+            return found
+        reason = f"{exe} is not an executable file"
+    raise ExportError(
+        f"ffmpeg is needed for MP4, WebM and GIF but was not found ({reason}); "
+        "reinstall gdviz or `pip install imageio-ffmpeg`, or export PNG frames"
+    )
+
+
+def _prepared_frame(frame: object, index: int, spec: ExportSpec) -> np.ndarray:
+    """A C-contiguous copy of frame in the layout the sink writes (RGB, or RGBA if transparent)."""
+    if not isinstance(frame, np.ndarray):
+        raise ExportError(f"frame {index} is a {type(frame).__name__}, not an image array")
+    expected = f"({spec.height}, {spec.width}, 4) RGBA or ({spec.height}, {spec.width}, 3) RGB"
+    if frame.ndim != 3 or frame.shape[2] not in (3, 4):
+        raise ExportError(f"frame {index} has shape {frame.shape}; expected {expected}")
+    if frame.shape[:2] != (spec.height, spec.width):
+        raise ExportError(
+            f"frame {index} is {frame.shape[1]}x{frame.shape[0]} pixels, but the export is "
+            f"{spec.width}x{spec.height}"
+        )
+    if frame.dtype != np.uint8:
+        raise ExportError(f"frame {index} has dtype {frame.dtype}; expected uint8")
+    if spec.background == "transparent":
+        if frame.shape[2] != 4:
+            raise ExportError(
+                f"frame {index} has no alpha channel, but the background is transparent"
+            )
+        return np.array(frame, order="C", copy=True)
+    # Opaque formats: alpha is dropped (the frame was rendered on an opaque background).
+    return np.array(frame[:, :, :3], order="C", copy=True)
+
+
+class _WriterThread:
+    """A thread that passes frames from a bounded queue to write(); errors surface on put/close."""
+
+    _STOP = object()
+
+    def __init__(self, write: Callable[[np.ndarray], None]) -> None:
+        self._write = write
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=QUEUE_FRAMES)
+        self._abandoned = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="gdviz-export-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is self._STOP or self._abandoned.is_set():
+                return
+            try:
+                self._write(item)  # type: ignore[arg-type]
+            except BaseException as exc:  # handed to the caller's thread by _raise_if_failed
+                self._error = exc
+                return
+
+    def put(self, frame: np.ndarray, keep_going: Callable[[], bool] | None) -> None:
+        self._put(frame, keep_going)
+
+    def close(self, keep_going: Callable[[], bool] | None) -> None:
+        """Wait until every queued frame is written."""
+        self._put(self._STOP, keep_going)
+        while self._thread.is_alive():
+            self._thread.join(_POLL_SECONDS)
+            _check_keep_going(keep_going)
+        self._raise_if_failed()
+
+    def abandon(self) -> None:
+        """Drop queued frames and stop the thread (the sink was stopped first, so writes end)."""
+        self._abandoned.set()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._queue.get_nowait()
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(self._STOP)
+        self._thread.join(10.0)
+        if self._thread.is_alive():
+            log.warning("export writer thread did not stop within 10 s")
+
+    def _put(self, item: object, keep_going: Callable[[], bool] | None) -> None:
+        while True:
+            self._raise_if_failed()
+            if not self._thread.is_alive():
+                raise ExportError("the export writer stopped unexpectedly")
+            try:
+                self._queue.put(item, timeout=_POLL_SECONDS)
+                return
+            except queue.Full:
+                _check_keep_going(keep_going)
+
+    def _raise_if_failed(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+
+def _check_keep_going(keep_going: Callable[[], bool] | None) -> None:
+    if keep_going is not None and not keep_going():
+        raise ExportCancelled("export cancelled")
+
+
+def _partial_path(final: Path) -> Path:
+    return final.with_name(f".{final.stem}.partial-{os.getpid()}{final.suffix}")
+
+
+class _FileSink:
+    """Writes one file under a temporary name beside the final one; commit renames it."""
+
+    def __init__(self, final: Path) -> None:
+        self.final = final
+        self.partial = _partial_path(final)
+
+    def commit(self) -> int:
+        _fsync_quietly(self.partial)
+        os.replace(self.partial, self.final)
+        return self.final.stat().st_size
+
+    def stop(self) -> None:
+        pass
+
+    def discard(self) -> None:
+        try:
+            os.unlink(self.partial)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:  # never hide the error that made us discard
+            log.warning("could not remove %s: %s", self.partial, exc)
+
+
+class _PngStillSink(_FileSink):
+    def write(self, frame: np.ndarray) -> None:
+        _save_png(frame, self.partial, 0, PNG_STILL_COMPRESS_LEVEL)
+
+    def finish(self, keep_going: Callable[[], bool] | None) -> None:
+        pass
+
+
+class _PngFramesSink:
+    """Numbered PNGs (frame_00000.png, ...) in a temporary folder, renamed at the end."""
+
+    def __init__(self, final: Path, frames: int) -> None:
+        self.final = final
+        self.partial = _partial_path(final)
+        self._digits = max(5, len(str(frames - 1)))
+        self._count = 0
+        self._stopped = False
+        try:
+            self.partial.mkdir()
+        except OSError as exc:
+            raise ExportError(f"cannot create {self.partial}: {exc.strerror or exc}") from exc
+
+    def write(self, frame: np.ndarray) -> None:
+        if self._stopped:
+            return
+        name = f"frame_{self._count:0{self._digits}d}.png"
+        _save_png(frame, self.partial / name, self._count, PNG_FRAMES_COMPRESS_LEVEL)
+        self._count += 1
+
+    def finish(self, keep_going: Callable[[], bool] | None) -> None:
+        pass
+
+    def commit(self) -> int:
+        size = sum(entry.stat().st_size for entry in self.partial.iterdir())
+        if self.final.is_dir():
+            self.final.rmdir()  # empty (checked before the export); os.replace needs it gone
+        os.replace(self.partial, self.final)
+        return size
+
+    def stop(self) -> None:
+        self._stopped = True
+
+    def discard(self) -> None:
+        shutil.rmtree(self.partial, ignore_errors=True)
+
+
+def _save_png(frame: np.ndarray, path: Path, index: int, level: int) -> None:
+    from PIL import Image
+
+    try:
+        Image.fromarray(frame).save(path, format="PNG", compress_level=level)
+    except OSError as exc:
+        raise ExportError(f"could not write frame {index} to {path}: {exc}") from exc
+
+
+class _FfmpegSink(_FileSink):
+    """Pipes raw RGB frames into an ffmpeg process that writes MP4, WebM or GIF."""
+
+    def __init__(self, spec: ExportSpec, final: Path) -> None:
+        self._exe = ffmpeg_exe()  # before any frame is taken, so a missing ffmpeg costs nothing
+        super().__init__(final)
+        self._spec = spec
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by commit/discard
+        self._palette: Path | None = None
+        self._written = 0
+
+    def write(self, frame: np.ndarray) -> None:
+        if self._proc is None:
+            self._start(frame)
+        assert self._proc is not None and self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(memoryview(frame).cast("B"))
+        except OSError as exc:
+            if self._stopped:
+                raise ExportCancelled("export cancelled") from exc
+            raise ExportError(
+                self._failure(f"ffmpeg stopped while frame {self._written} was being written")
+            ) from exc
+        self._written += 1
+
+    def finish(self, keep_going: Callable[[], bool] | None) -> None:
+        proc = self._proc
+        if proc is None or proc.stdin is None:
+            raise ExportError("no frame reached the encoder")
+        try:
+            proc.stdin.close()
+        except OSError as exc:
+            raise ExportError(self._failure("ffmpeg stopped before the last frame")) from exc
+        while True:
+            try:
+                code = proc.wait(_POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                _check_keep_going(keep_going)
+        if code != 0:
+            raise ExportError(self._failure(f"ffmpeg failed (exit code {code})"))
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(10.0)
+
+    def discard(self) -> None:
+        if self._proc is not None and self._proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._proc.stdin.close()
+        self._close_quietly()
+        super().discard()
+
+    def commit(self) -> int:
+        self._close_quietly()
+        return super().commit()
+
+    def _close_quietly(self) -> None:
+        self._stderr.close()
+        if self._palette is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._palette)
+            self._palette = None
+
+    def _start(self, first_frame: np.ndarray) -> None:
+        if self._spec.format == "gif":
+            self._palette = _write_gif_palette(first_frame)
+        args = _ffmpeg_args(self._exe, self._spec, self.partial, self._palette)
+        log.debug("starting %s", " ".join(args))
+        with self._lock:
+            if self._stopped:
+                raise ExportCancelled("export cancelled")
+            try:
+                self._proc = subprocess.Popen(
+                    args,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.DEVNULL,
+                    stderr=self._stderr,
+                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                )
+            except OSError as exc:
+                raise ExportError(f"could not start ffmpeg ({self._exe}): {exc}") from exc
+
+    def _failure(self, headline: str) -> str:
+        """headline plus the last lines ffmpeg wrote to stderr."""
+        if self._proc is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._proc.wait(5.0)
+        try:
+            self._stderr.seek(0)
+            text = self._stderr.read().decode("utf-8", "replace")
+        except (OSError, ValueError):
+            text = ""
+        lines = [line for line in text.splitlines() if line.strip()]
+        if not lines:
+            return headline
+        if len(lines) > _STDERR_HEAD_LINES + _STDERR_TAIL_LINES:
+            # The first lines name the cause; the last ones say how ffmpeg ended.
+            lines = [*lines[:_STDERR_HEAD_LINES], "...", *lines[-_STDERR_TAIL_LINES:]]
+        return headline + ":\n" + "\n".join(lines)
+
+
+def _ffmpeg_args(exe: str, spec: ExportSpec, output: Path, palette: Path | None) -> list[str]:
+    if spec.format == "gif":
+        rate = f"100/{gif_delay_centiseconds(spec.fps)}"  # every frame exactly that delay
+    else:
+        fraction = Fraction(spec.fps).limit_denominator(1001)
+        rate = f"{fraction.numerator}/{fraction.denominator}"
+    args = [exe, "-hide_banner", "-nostats", "-loglevel", "error"]
+    args += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-video_size", f"{spec.width}x{spec.height}"]
+    args += ["-framerate", rate, "-i", "pipe:0"]
+    if spec.format == "mp4":
+        args += ["-an", "-c:v", "libx264", "-preset", MP4_PRESET, "-crf", str(MP4_CRF)]
+        args += [*_YUV420_BT709, "-movflags", "+faststart", "-f", "mp4"]
+    elif spec.format == "webm":
+        args += ["-an", "-c:v", "libvpx-vp9", "-deadline", "realtime"]
+        args += ["-cpu-used", str(WEBM_CPU_USED), "-row-mt", "1"]
+        args += ["-crf", str(WEBM_CRF), "-b:v", "0", *_YUV420_BT709, "-f", "webm"]
+    elif spec.format == "gif":
+        assert palette is not None
+        args += ["-i", os.fspath(palette)]
+        args += ["-lavfi", "[0:v][1:v]paletteuse=dither=none:diff_mode=none"]
+        args += ["-loop", "0", "-f", "gif"]
+    else:
+        raise ExportError(f"ffmpeg does not write {spec.format}")
+    return [*args, "-y", os.fspath(output)]
+
+
+def _write_gif_palette(frame: np.ndarray) -> Path:
+    """A 16x16 PNG (ffmpeg's paletteuse wants 256 pixels): the first frame's colours, plus a
+    coarse colour cube so colours that appear later map to a saturated neighbour, not to mud."""
+    from PIL import Image
+
+    quantized = Image.fromarray(frame).quantize(
+        colors=256 - len(_GIF_RESERVED_COLOURS),
+        method=Image.Quantize.MEDIANCUT,
+        dither=Image.Dither.NONE,
+    )
+    table = np.array(quantized.getpalette(), dtype=np.uint8).reshape(-1, 3)
+    used = table[np.unique(np.asarray(quantized))]
+    colours = np.concatenate([used, _GIF_RESERVED_COLOURS])
+    colours = np.concatenate([colours, np.repeat(colours[:1], 256 - len(colours), axis=0)])
+    handle, name = tempfile.mkstemp(prefix="gdviz-palette-", suffix=".png")
+    os.close(handle)
+    Image.fromarray(colours.reshape(16, 16, 3)).save(name, format="PNG")
+    return Path(name)
+
+
+def _fsync_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        handle = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+def _sink_for(spec: ExportSpec, final: Path) -> _FileSink | _PngFramesSink:
+    if spec.format == "png":
+        return _PngStillSink(final)
+    if spec.format == "png-frames":
+        return _PngFramesSink(final, spec.frames)
+    return _FfmpegSink(spec, final)

@@ -1,0 +1,84 @@
+"""Frames from a 3D view at a chosen size: one offscreen paint per frame, RGBA, top row first."""
+
+from __future__ import annotations
+
+import numpy as np
+from OpenGL import GL
+from PySide6 import QtGui, QtOpenGL
+
+from gdviz.render.view3d import DARK_BACKGROUND, LIGHT_BACKGROUND, SurfaceView
+
+BACKGROUNDS = ("dark", "light", "transparent")
+
+
+class FrameCapture:
+    """Renders a SurfaceView at width × height, whatever the widget's own size.
+
+    The view is painted once per frame into a framebuffer object of exactly that size (labels
+    included: they are drawn into the bound framebuffer); the camera framing follows the
+    picture's aspect ratio while the view frames itself. Use it on the GUI thread and close()
+    it afterwards: it restores the view's background and framing.
+    """
+
+    def __init__(self, view: SurfaceView, width: int, height: int, background: str = "dark"):
+        if background not in BACKGROUNDS:
+            raise ValueError(f"background must be one of {', '.join(BACKGROUNDS)}")
+        self.view, self.width, self.height, self.background = (
+            view,
+            int(width),
+            int(height),
+            background,
+        )
+        self._was_dark = view.dark
+        view.set_background(background != "light")
+        if background == "transparent":
+            color = QtGui.QColor(DARK_BACKGROUND)
+            view.setBackgroundColor((color.red(), color.green(), color.blue(), 0))
+        view.frame_for_size(self.width, self.height)
+        view.makeCurrent()
+        fmt = QtOpenGL.QOpenGLFramebufferObjectFormat()
+        fmt.setAttachment(QtOpenGL.QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
+        fmt.setSamples(0)
+        self._fbo = QtOpenGL.QOpenGLFramebufferObject(self.width, self.height, fmt)
+        if not self._fbo.isValid():
+            raise RuntimeError(f"cannot render {self.width}×{self.height}: no framebuffer")
+
+    def frame(self) -> np.ndarray:
+        """The view now, as an (height, width, 4) RGBA uint8 array, top row first."""
+        view = self.view
+        view.makeCurrent()
+        self._fbo.bind()
+        try:
+            GL.glViewport(0, 0, self.width, self.height)
+            view.paint(
+                region=(0, 0, self.width, self.height), viewport=(0, 0, self.width, self.height)
+            )
+            GL.glFinish()
+            data = GL.glReadPixels(0, 0, self.width, self.height, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE)
+        finally:
+            self._fbo.release()
+        image = np.frombuffer(data, np.uint8).reshape(self.height, self.width, 4)[::-1]
+        if self.background != "transparent":
+            image = image.copy()
+            image[..., 3] = 255
+            return image
+        return np.ascontiguousarray(image)
+
+    def close(self) -> None:
+        self.view.makeCurrent()
+        self._fbo = None
+        self.view.set_background(self._was_dark)
+        self.view.frame_for_size(max(self.view.width(), 1), max(self.view.height(), 1))
+        self.view.update()
+
+    def __enter__(self) -> FrameCapture:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def background_rgb(background: str) -> tuple[int, int, int]:
+    """The RGB of a named export background (transparent frames are composited on dark)."""
+    color = QtGui.QColor(LIGHT_BACKGROUND if background == "light" else DARK_BACKGROUND)
+    return (color.red(), color.green(), color.blue())
