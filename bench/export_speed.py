@@ -37,9 +37,8 @@ def _window():
 
 
 def gdviz_seconds(window, path: Path, fmt: str) -> float:
-    from gdviz.export.writers import export_frames
-
     from gdviz.export.spec import ExportSpec
+    from gdviz.export.writers import export_frames
     from gdviz.ui.exporter import FrameRequest, render_frames
 
     spec = ExportSpec(path, fmt, SIZE[0], SIZE[1], 30.0, FRAMES, "dark")
