@@ -84,6 +84,11 @@ def _gui_parser() -> argparse.ArgumentParser:
     source.add_argument(
         "--function", metavar="EXPR", help="open f(x, y) = EXPR, e.g. 'sin(x)*cos(y)'"
     )
+    source.add_argument("scene", nargs="?", metavar="FILE.json", help="open a saved scene")
+    parser.add_argument(
+        "--lesson", metavar="FILE", nargs="?", const="lecture",
+        help="step through a lesson (default: the lecture's; or a lesson file you wrote)",
+    )  # fmt: skip
     return parser
 
 
@@ -129,6 +134,9 @@ def add_source_and_run_options(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--function", metavar="EXPR", help="f(x, y)")
     source.add_argument(
         "--dataset", metavar="lecture|FILE.csv", help="the log loss L(w, b) of a dataset (x,y CSV)"
+    )
+    source.add_argument(
+        "--scene", metavar="FILE.json", help="a scene saved by gdviz (its surface, point, runs)"
     )
     parser.add_argument(
         "--optimizer", default="gd", help=f"one of {', '.join(OPTIMIZER_NAMES)} (default gd)"
@@ -530,6 +538,8 @@ def surface_from_args(args: argparse.Namespace):
     from gdviz.core.window import Window
 
     log_base = parse_log_base(args.log_base)
+    if getattr(args, "scene", None):
+        return surface_from_scene(args.scene)
     if args.preset:
         preset = get_preset(args.preset)
         return preset.surface(log_base), preset.start
@@ -538,6 +548,26 @@ def surface_from_args(args: argparse.Namespace):
     lecture = get_preset("lecture-logistic")
     dataset = Dataset.lecture() if args.dataset == "lecture" else load_dataset_csv(args.dataset)
     return LogisticLossSurface(dataset, lecture.window, log_base), lecture.start
+
+
+def surface_from_scene(path: str):
+    """(surface, the scene's point) for the source of a saved scene."""
+    from gdviz.core.logistic import LOG_BASES, Dataset
+    from gdviz.core.presets import get_preset
+    from gdviz.core.scene import load_scene
+    from gdviz.core.surfaces import ExpressionSurface, LogisticLossSurface
+    from gdviz.core.window import Window
+
+    scene = load_scene(path)
+    window, base = Window(*scene.window), LOG_BASES[scene.log_base]
+    source = scene.source
+    if source.kind == "preset":
+        surface = get_preset(source.preset).surface(base)
+    elif source.kind == "expression":
+        surface = ExpressionSurface(source.expression, window)
+    else:
+        surface = LogisticLossSurface(Dataset(source.dataset_x, source.dataset_y), window, base)
+    return surface, scene.point
 
 
 def optimizer_from_args(args: argparse.Namespace):
@@ -744,9 +774,17 @@ def run_gui(argv: Sequence[str]) -> int:
         from gdviz.core.expression import parse_expression
 
         parse_expression(args.function)
+    if args.scene:
+        from gdviz.core.scene import load_scene
+
+        load_scene(args.scene)  # a bad file is reported here, before a window exists
+    if args.lesson and args.lesson != "lecture":
+        from gdviz.core.lesson import load_lesson
+
+        load_lesson(args.lesson)
     from gdviz.ui.app import run_app
 
-    return run_app(preset=args.preset, function=args.function)
+    return run_app(preset=args.preset, function=args.function, scene=args.scene, lesson=args.lesson)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -116,6 +116,10 @@ def _render_and_write(args, spec, kinds, surface, start, optimizer, max_steps, t
 
     app = ensure_application()
     window = MainWindow(preset=args.preset, function=args.function)
+    if args.scene:
+        from gdviz.core.scene import load_scene
+
+        window.apply_scene(load_scene(args.scene), record_undo=False)
     if args.log_base in ("e", "10", "2"):
         window.set_log_base(args.log_base)
     if args.dataset:
@@ -129,7 +133,7 @@ def _render_and_write(args, spec, kinds, surface, start, optimizer, max_steps, t
     if not window.grid_is_final():
         raise UsageError("the surface could not be computed in time")
     window.set_point(*start)
-    if "descent" in kinds:
+    if "descent" in kinds and not (args.scene and window.descent.runs):
         settings = RunSettings(optimizer.name, optimizer.hp, max_steps, tol)
         if window.descent.add_run(start, settings, synchronous=True) is None:
             raise UsageError("the run could not start at that point")

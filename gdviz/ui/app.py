@@ -49,13 +49,26 @@ def dark_palette() -> QtGui.QPalette:
     return p
 
 
-def run_app(preset: str | None = None, function: str | None = None) -> int:
-    """Open the main window and run the event loop until it closes."""
+def run_app(
+    preset: str | None = None,
+    function: str | None = None,
+    scene: str | None = None,
+    lesson: str | None = None,
+) -> int:
+    """Open the main window (remembering its layout) and run the event loop until it closes."""
     app = ensure_application()
     from gdviz.ui.main_window import MainWindow
 
-    window = MainWindow(preset=preset, function=function)
+    window = MainWindow(preset=preset, function=function, settings=QtCore.QSettings())
     window.show()
+    if scene:
+        window.open_scene(scene)
+    elif not (preset or function or lesson):
+        window.restore_last_scene()
+    if lesson == "lecture":
+        window.open_default_lesson()
+    elif lesson:
+        window.open_lesson(lesson)
     freeze_startup_objects()
     return app.exec()
 

@@ -41,6 +41,8 @@ class DrawnRun:
     optimizer: Optimizer
     start: tuple[float, float]
     color: str
+    max_steps: int = 1000
+    tol: float = 1e-6
     history: RunHistory = field(default_factory=RunHistory)
     drawn: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TARGETS, 0))
 
@@ -137,7 +139,10 @@ class DescentController(QtCore.QObject):
         self._next_id += 1
         run_id = self._next_id
         color = RUN_COLORS[(run_id - 1) % len(RUN_COLORS)]
-        drawn = DrawnRun(run_id, optimizer, (float(start[0]), float(start[1])), color)
+        drawn = DrawnRun(
+            run_id, optimizer, (float(start[0]), float(start[1])), color,
+            settings.max_steps, settings.tol,
+        )  # fmt: skip
         self.runs[run_id] = drawn
         if self.focus_run is None:
             self.focus_run = run_id

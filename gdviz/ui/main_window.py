@@ -38,6 +38,7 @@ from gdviz.ui.panels.derivative1d_panel import Derivative1DPanel
 from gdviz.ui.panels.descent_panel import DescentPanel
 from gdviz.ui.panels.direction_panel import DirectionPanel
 from gdviz.ui.panels.function_panel import FunctionPanel
+from gdviz.ui.panels.lesson_panel import LessonPanel
 from gdviz.ui.panels.likelihood_panel import LikelihoodPanel
 from gdviz.ui.panels.limits_panel import LimitsPanel
 from gdviz.ui.panels.loss_plot import LossPlot
@@ -51,6 +52,9 @@ log = logging.getLogger(__name__)
 DEFAULT_RESOLUTION = 200
 PREVIEW_RESOLUTION = 100
 GRADIENT_FIELD_SIZE = 15
+UNDO_DEPTH = 30
+RECENT_SCENES = 8
+PRESENTER_FONT_SCALE = 1.4
 LARGE_DATASET = 20_000  # loss surfaces over more examples get a quick coarse preview first
 LARGE_DATASET_PREVIEW = 40
 CLOSE_UP_ELEVATION, CLOSE_UP_AZIMUTH, CLOSE_UP_DISTANCE = 45.0, -110.0, 1.3
@@ -68,6 +72,11 @@ SHORTCUTS = (
     ("Ctrl+L", "Toggle log-scaled height"),
     ("Ctrl+E", "Export an animation (MP4, GIF, WebM, PNG frames) or a still"),
     ("Ctrl+Shift+C", "Copy the 3D view to the clipboard at the export size"),
+    ("Ctrl+O / Ctrl+S / Ctrl+Shift+S", "Open, save, save as a scene (a .json file)"),
+    ("Ctrl+Z", "Undo the last scene edit (function, dataset, point)"),
+    ("Ctrl+Shift+L", "The lecture, step by step (the Lesson sidebar)"),
+    ("PageDown / PageUp", "Next / previous lesson step (← → too in presenter mode)"),
+    ("F11", "Presenter mode: full screen, larger text, the lesson's panels"),
     ("Ctrl+Q", "Quit"),
     ("Mouse drag / wheel", "Orbit / zoom the 3D view"),
 )
@@ -127,8 +136,17 @@ class MainWindow(QtWidgets.QMainWindow):
     surface_changed = QtCore.Signal()
     grid_displayed = QtCore.Signal()
 
-    def __init__(self, preset: str | None = None, function: str | None = None):
+    def __init__(
+        self,
+        preset: str | None = None,
+        function: str | None = None,
+        settings: QtCore.QSettings | None = None,
+    ):
         super().__init__()
+        self._settings = settings  # None: nothing is remembered (tests, headless export)
+        self._undo: list = []
+        self._applying_scene = False
+        self._scene_path: str | None = None
         self.setWindowTitle("gdviz — gradient descent, visible")
         self.resize(1440, 900)
 
@@ -160,6 +178,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.limits_panel = LimitsPanel()
         self.derivative_panel = Derivative1DPanel()
         self.dataset_panel = DatasetPanel()
+        self.lesson_panel = LessonPanel()
         self.likelihood_panel = LikelihoodPanel()
         self.data_plot = DataPlot()
         left, right, bottom = (
@@ -168,6 +187,9 @@ class MainWindow(QtWidgets.QMainWindow):
             QtCore.Qt.BottomDockWidgetArea,
         )
         function_dock = self._add_dock("Function", self.function_panel, left)
+        self.lesson_dock = self._add_dock("Lesson", self.lesson_panel, None)
+        self.tabifyDockWidget(function_dock, self.lesson_dock)
+        self.lesson_dock.hide()  # shown when a lesson is opened
         for title, panel in (("Descent", self.descent_panel), ("Data", self.dataset_panel)):
             self.tabifyDockWidget(function_dock, self._add_dock(title, panel, None))
         function_dock.raise_()
@@ -218,6 +240,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.dataset_panel.import_requested.connect(self._import_dataset)
         self.dataset_panel.export_requested.connect(self._export_dataset)
         self.setAcceptDrops(True)
+        self.lesson_panel.step_chosen.connect(self.show_lesson_step)
         self.contour_view.plane_clicked.connect(self._on_surface_clicked)
 
         self.function_panel.preset_chosen.connect(self.load_preset)
@@ -226,7 +249,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.function_panel.resolution_edited.connect(self.set_resolution)
         self.function_panel.log_height_toggled.connect(self.set_log_height)
         self.function_panel.log_base_chosen.connect(self.set_log_base)
-        self.point_panel.point_edited.connect(self.set_point)
+        self.point_panel.point_edited.connect(self.move_point)
 
         self.jobs = JobWorker(self)
         self.jobs.job_computed.connect(self._on_grid_computed)
@@ -248,6 +271,8 @@ class MainWindow(QtWidgets.QMainWindow):
                 self._request_grid()
         else:
             self.load_preset(preset or default_preset_name())
+        self._undo.clear()  # the opening scene is not an edit
+        self._restore_settings()
 
     # --- construction --------------------------------------------------------------------
     def _add_dock(
@@ -273,11 +298,26 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        open_scene = file_menu.addAction("&Open scene…", self._open_scene_dialog)
+        open_scene.setShortcut(QtGui.QKeySequence.Open)
+        save = file_menu.addAction("&Save scene", self.save_scene)
+        save.setShortcut(QtGui.QKeySequence.Save)
+        save_as = file_menu.addAction("Save scene &as…", self._save_scene_as_dialog)
+        save_as.setShortcut(QtGui.QKeySequence("Ctrl+Shift+S"))
+        self.recent_menu = file_menu.addMenu("&Recent scenes")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        lecture = file_menu.addAction("The &lecture, step by step", self.open_default_lesson)
+        lecture.setShortcut(QtGui.QKeySequence("Ctrl+Shift+L"))
+        file_menu.addAction("Open a lesson &file…", self._open_lesson_dialog)
+        file_menu.addSeparator()
         export = file_menu.addAction("&Export animation or picture…", self.export_dialog)
         export.setShortcut(QtGui.QKeySequence("Ctrl+E"))
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit", self.close)
         edit_menu = menu.addMenu("&Edit")
+        undo = edit_menu.addAction("&Undo the last scene edit", self.undo)
+        undo.setShortcut(QtGui.QKeySequence.Undo)
         copy = edit_menu.addAction("&Copy view as picture", self.copy_view_to_clipboard)
         copy.setShortcut(QtGui.QKeySequence("Ctrl+Shift+C"))
         quit_action.setShortcut(QtGui.QKeySequence.Quit)
@@ -294,6 +334,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.log_height_action.setCheckable(True)
         self.log_height_action.setShortcut(QtGui.QKeySequence("Ctrl+L"))
         self.log_height_action.toggled.connect(self.set_log_height)
+        presenter = view_menu.addAction("&Presenter mode", self.toggle_presenter_mode)
+        presenter.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key_F11))
+        next_step = view_menu.addAction("&Next lesson step", self.lesson_panel.next)
+        next_step.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key_PageDown))
+        previous_step = view_menu.addAction("P&revious lesson step", self.lesson_panel.previous)
+        previous_step.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key_PageUp))
         view_menu.addSeparator()
         for dock in self.findChildren(QtWidgets.QDockWidget):
             view_menu.addAction(dock.toggleViewAction())
@@ -301,7 +347,7 @@ class MainWindow(QtWidgets.QMainWindow):
         run_menu = menu.addMenu("&Run")
         self.play_action = run_menu.addAction("&Play / pause", self.toggle_play)
         self.play_action.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key_Space))
-        step = run_menu.addAction("&Step", self.step_once)
+        step = run_menu.addAction("&Step", self._on_right_key)
         step.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key_Right))
         reset_runs = run_menu.addAction("&Reset runs", self.descent.reset)
         reset_runs.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key_R))
@@ -331,17 +377,25 @@ class MainWindow(QtWidgets.QMainWindow):
     @QtCore.Slot(str)
     def load_preset(self, name: str, request_grid: bool = True) -> None:
         preset = get_preset(name)
+        self._record_undo()
+        self._load_preset_surface(preset)
         surface = preset.surface(LOG_BASES[self._log_base_key])
-        if isinstance(surface, LogisticLossSurface):
-            self._dataset, self._dataset_source = surface.dataset, "the lecture's 8 examples"
-            self._separability = separability(self._dataset)
-            self._show_dataset()
         self._preset_name = preset.name
         self._expression_text = preset.expression
         self._log_height = preset.height_scale == "log10"
-        self.descent_panel.lr_box.setValue(preset.lr)
         self._install_surface(surface, preset.window, preset.start, request_grid)
         self.statusBar().showMessage(f"Preset: {preset.title}", 5000)
+
+    def _load_preset_surface(self, preset: Preset) -> None:
+        """What a preset sets besides its surface: its learning rate, the lecture's dataset."""
+        self.descent_panel.lr_box.setValue(preset.lr)
+        if preset.kind == "logistic":
+            self._adopt_dataset(Dataset.lecture(), "the lecture's 8 examples")
+
+    def _adopt_dataset(self, dataset: Dataset, source: str) -> None:
+        self._dataset, self._dataset_source = dataset, source
+        self._separability = separability(dataset)
+        self._show_dataset()
 
     @QtCore.Slot(str)
     def apply_expression(self, text: str) -> bool:
@@ -355,6 +409,7 @@ class MainWindow(QtWidgets.QMainWindow):
         window = self._window if isinstance(self._surface, ExpressionSurface) else None
         window = window or Window(-3.0, 3.0, -3.0, 3.0)
         surface = ExpressionSurface(expression, window)
+        self._record_undo()
         self._preset_name = None
         self._expression_text = text
         self._log_height = False
@@ -412,6 +467,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self._point = (float(x), float(y))
         self._show_point()
 
+    @QtCore.Slot(float, float)
+    def move_point(self, x: float, y: float) -> None:
+        """The user moved the point (typed or clicked): an edit that Ctrl+Z undoes."""
+        if (float(x), float(y)) != self._point:
+            self._record_undo()
+        self.set_point(x, y)
+
     def close_up(self) -> None:
         """Look closely at the current point (the Δ and direction constructions are small)."""
         x, y = self._point
@@ -425,6 +487,248 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def load_default_preset(self) -> None:
         self.load_preset(default_preset_name())
+
+    # --- scenes, undo, lessons -------------------------------------------------------------
+    def current_scene(self):
+        from gdviz.ui.scene_bridge import capture_scene
+
+        return capture_scene(self)
+
+    def apply_scene(self, scene, record_undo: bool = True) -> None:
+        """Show a Scene; the previous state can be had back with Ctrl+Z."""
+        from gdviz.ui.scene_bridge import apply_scene
+
+        if record_undo:
+            self._record_undo()
+        self._applying_scene = True
+        try:
+            apply_scene(self, scene)
+        finally:
+            self._applying_scene = False
+
+    def set_camera_when_drawn(self, camera) -> None:
+        """Aim the 3D view once the surface being computed is drawn (its box sets the scale)."""
+        self._pending_camera = camera
+        if self.grid_is_final():
+            self._apply_pending_camera()
+
+    def _apply_pending_camera(self) -> None:
+        camera, self._pending_camera = getattr(self, "_pending_camera", None), None
+        if camera is not None:
+            self.view.set_camera(camera.elevation, camera.azimuth, camera.distance, camera.center)
+
+    def _record_undo(self) -> None:
+        if self._applying_scene or self._surface is None:
+            return
+        self._undo.append(self.current_scene())
+        del self._undo[:-UNDO_DEPTH]
+
+    def undo(self) -> bool:
+        """Back to the scene before the last edit (function, dataset, point, preset)."""
+        if not self._undo:
+            self.statusBar().showMessage("Nothing to undo", 4000)
+            return False
+        self.apply_scene(self._undo.pop(), record_undo=False)
+        self.statusBar().showMessage("Undone", 4000)
+        return True
+
+    def open_scene(self, path: str) -> bool:
+        """Load a scene file; a bad file is explained and the current scene stays."""
+        from gdviz.core.scene import SceneError, load_scene
+
+        try:
+            scene = load_scene(path)
+        except (SceneError, OSError) as err:
+            QtWidgets.QMessageBox.warning(self, "Cannot open the scene", str(err))
+            self.statusBar().showMessage(f"Scene not opened: {err}", 10000)
+            return False
+        self.apply_scene(scene)
+        self._scene_path = path
+        self._remember_recent(path)
+        self.statusBar().showMessage(f"Opened {path}", 6000)
+        return True
+
+    def save_scene(self, path: str | None = None) -> bool:
+        from gdviz.core.scene import save_scene
+
+        path = path or self._scene_path
+        if path is None:
+            return self._save_scene_as_dialog()
+        try:
+            save_scene(self.current_scene(), path)
+        except (OSError, ValueError) as err:
+            QtWidgets.QMessageBox.warning(self, "Cannot save the scene", str(err))
+            return False
+        self._scene_path = path
+        self._remember_recent(path)
+        self.statusBar().showMessage(f"Saved {path}", 6000)
+        return True
+
+    def _open_scene_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, "Open a scene", "", "gdviz scenes (*.json);;All files (*)"
+        )
+        if path:
+            self.open_scene(path)
+
+    def _save_scene_as_dialog(self) -> bool:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Save the scene", self._scene_path or "scene.json", "gdviz scenes (*.json)"
+        )
+        return self.save_scene(path) if path else False
+
+    def _remember_recent(self, path: str) -> None:
+        if self._settings is None:
+            return
+        recent = [p for p in (self._settings.value("recent_scenes") or []) if p != path]
+        self._settings.setValue("recent_scenes", [path, *recent][:RECENT_SCENES])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = list(self._settings.value("recent_scenes") or []) if self._settings else []
+        for path in recent:
+            self.recent_menu.addAction(path, lambda p=path: self.open_scene(p))
+        if not recent:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def open_default_lesson(self) -> None:
+        from gdviz.core.lesson import default_lesson
+
+        self.show_lesson(default_lesson())
+
+    def open_lesson(self, path: str) -> bool:
+        from gdviz.core.lesson import load_lesson
+        from gdviz.core.scene import SceneError
+
+        try:
+            lesson = load_lesson(path)
+        except (SceneError, OSError, ValueError) as err:
+            QtWidgets.QMessageBox.warning(self, "Cannot open the lesson", str(err))
+            return False
+        self.show_lesson(lesson)
+        return True
+
+    def _open_lesson_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, "Open a lesson", "", "gdviz lessons (*.json);;All files (*)"
+        )
+        if path:
+            self.open_lesson(path)
+
+    def show_lesson(self, lesson) -> None:
+        self.lesson_panel.show_lesson(lesson)
+        self.lesson_dock.show()
+        self.lesson_dock.raise_()
+        self.lesson_panel.select(0)
+
+    @QtCore.Slot(int)
+    def show_lesson_step(self, index: int) -> None:
+        lesson = self.lesson_panel.lesson
+        if lesson is None:
+            return
+        step = lesson.steps[index]
+        self.apply_scene(step.scene)
+        if getattr(self, "_presenter", False):
+            self._show_only_lesson_panels()
+        self.lesson_dock.raise_()
+        self.statusBar().showMessage(f"Lesson step {index + 1}: {step.title}", 6000)
+
+    def toggle_presenter_mode(self) -> None:
+        """Full screen with larger text and the lesson's sidebar; F11 again to leave."""
+        app = QtWidgets.QApplication.instance()
+        font = app.font()
+        if getattr(self, "_presenter", False):
+            self.showNormal()
+            font.setPointSizeF(font.pointSizeF() / PRESENTER_FONT_SCALE)
+            self._presenter = False
+            for dock in self.findChildren(QtWidgets.QDockWidget):
+                dock.setVisible(dock in self._docks_before_presenting)
+        else:
+            self._docks_before_presenting = [
+                d for d in self.findChildren(QtWidgets.QDockWidget) if d.isVisible()
+            ]
+            self.showFullScreen()
+            font.setPointSizeF(font.pointSizeF() * PRESENTER_FONT_SCALE)
+            self._presenter = True
+            if self.lesson_panel.lesson is None:
+                self.open_default_lesson()
+            self._show_only_lesson_panels()
+        app.setFont(font)
+
+    def is_presenting(self) -> bool:
+        return getattr(self, "_presenter", False)
+
+    def _show_only_lesson_panels(self) -> None:
+        """Presenter mode: the lesson sidebar and the panels the current step names, no more."""
+        from gdviz.ui.scene_bridge import PANEL_DOCKS
+
+        lesson = self.lesson_panel.lesson
+        index = self.lesson_panel.current_index()
+        names = lesson.steps[index].scene.panels if lesson and index >= 0 else ()
+        wanted = {PANEL_DOCKS[n] for n in names if n in PANEL_DOCKS} | {"lessonDock"}
+        for dock in self.findChildren(QtWidgets.QDockWidget):
+            dock.setVisible(dock.objectName() in wanted)
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if getattr(self, "_presenter", False) and event.key() in (
+            QtCore.Qt.Key_Left, QtCore.Qt.Key_Right
+        ):  # fmt: skip
+            if event.key() == QtCore.Qt.Key_Right:
+                self.lesson_panel.next()
+            else:
+                self.lesson_panel.previous()
+            return
+        super().keyPressEvent(event)
+
+    def _restore_settings(self) -> None:
+        if self._settings is None:
+            return
+        geometry = self._settings.value("geometry")
+        state = self._settings.value("window_state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        size = self._settings.value("export_size")
+        if size:
+            self._export_size = (int(size[0]), int(size[1]))
+        self._export_folder = str(self._settings.value("export_folder") or self._export_folder)
+
+    def last_scene_path(self) -> Path:
+        """Where the scene on screen is kept when the window closes, to come back next time."""
+        folder = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.AppDataLocation)
+        return Path(folder) / "last-scene.json"
+
+    def restore_last_scene(self) -> bool:
+        """Reopen the scene the window showed when it last closed (quietly: it is a nicety)."""
+        from gdviz.core.scene import SceneError, load_scene
+
+        path = self.last_scene_path()
+        if not path.exists():
+            return False
+        try:
+            self.apply_scene(load_scene(path), record_undo=False)
+        except (SceneError, OSError, ValueError) as err:
+            log.warning("last scene %s not restored: %s", path, err)
+            return False
+        return True
+
+    def _save_settings(self) -> None:
+        if self._settings is None:
+            return
+        from gdviz.core.scene import save_scene
+
+        try:
+            self.last_scene_path().parent.mkdir(parents=True, exist_ok=True)
+            save_scene(self.current_scene(), self.last_scene_path())
+        except (OSError, ValueError) as err:
+            log.warning("last scene not kept: %s", err)
+        self._settings.setValue("geometry", self.saveGeometry())
+        self._settings.setValue("window_state", self.saveState())
+        self._settings.setValue("export_size", list(self._export_size))
+        self._settings.setValue("export_folder", self._export_folder)
+        if self._scene_path:
+            self._settings.setValue("last_scene", self._scene_path)
 
     # --- export ---------------------------------------------------------------------------
     def export_dialog(self) -> None:
@@ -510,9 +814,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def set_dataset(self, dataset: Dataset, source: str) -> None:
         """Show the log loss of a new dataset (the window and point stay, runs are removed)."""
-        self._dataset, self._dataset_source = dataset, source
-        self._separability = separability(dataset)
-        self._show_dataset()
+        self._record_undo()
+        self._adopt_dataset(dataset, source)
         window = self._window if isinstance(self._surface, LogisticLossSurface) else None
         window = window or get_preset(default_preset_name()).window
         surface = LogisticLossSurface(dataset, window, LOG_BASES[self._log_base_key])
@@ -577,7 +880,11 @@ class MainWindow(QtWidgets.QMainWindow):
     def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802 (Qt override)
         for url in event.mimeData().urls():
             if url.isLocalFile():
-                self.load_dataset_file(url.toLocalFile())
+                path = url.toLocalFile()
+                if path.lower().endswith(".json"):
+                    self.open_scene(path)
+                else:
+                    self.load_dataset_file(path)
                 event.acceptProposedAction()
                 return
 
@@ -611,6 +918,13 @@ class MainWindow(QtWidgets.QMainWindow):
     def toggle_play(self) -> None:
         self._on_play_toggled(not self.descent.playing)
 
+    def _on_right_key(self) -> None:
+        """→ takes a descent step; in presenter mode it goes to the next lesson step."""
+        if self.is_presenting():
+            self.lesson_panel.next()
+        else:
+            self.step_once()
+
     def step_once(self) -> None:
         self._ensure_run()
         self.descent.step_once()
@@ -631,11 +945,11 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_surface_clicked(self, x: float, y: float, shift: bool) -> None:
         """A click sets the start point (and clears the runs); Shift+click adds a run there."""
         if shift:
-            self.set_point(x, y)
+            self.move_point(x, y)
             self.add_run()
             return
         self.descent.reset()
-        self.set_point(x, y)
+        self.move_point(x, y)
         a, b, _ = self._surface.axis_names
         self.statusBar().showMessage(
             f"Start ({a}, {b}) = ({x:.4g}, {y:.4g}): press Space to descend", 8000
@@ -654,6 +968,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # --- internals -----------------------------------------------------------------------
     def _install_surface(self, surface: Surface, window: Window, point, request_grid: bool):
+        self._pending_camera = None
         self._surface = surface
         self._window = window
         self._point = (float(point[0]), float(point[1]))
@@ -729,6 +1044,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.function_panel.show_note("\n".join(notes))
         final = job_id == self._pending_full_job
         if final:
+            self._apply_pending_camera()
             self.statusBar().showMessage(
                 f"{self._surface.title} — {n}×{n} grid in {result.seconds * 1000:.0f} ms", 8000
             )
@@ -784,6 +1100,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 bar.hide()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self._save_settings()
         self.descent.stop()
         self.jobs.stop()
         self.loader.stop()

@@ -1,0 +1,113 @@
+"""Guided lessons: ordered steps of caption, slide numbers, errata and a scene, read from JSON."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gdviz.core.resources import resource_path
+from gdviz.core.scene import (
+    Scene,
+    SceneError,
+    _Reader,
+    _shown,
+    parse_json_document,
+    read_document_bytes,
+    scene_from_dict,
+)
+
+LESSON_SCHEMA_VERSION = 1
+_LESSON_KEYS = ("schema_version", "title", "steps")
+_STEP_KEYS = ("title", "caption", "numbers", "errata", "scene")
+
+
+@dataclass(frozen=True)
+class LessonStep:
+    """One stop of a lesson: what to say, the slide's numbers, where the slide is off, the view."""
+
+    title: str
+    caption: str
+    numbers: tuple[tuple[str, str], ...]
+    errata: str
+    scene: Scene
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A titled sequence of steps, shown in order."""
+
+    title: str
+    steps: tuple[LessonStep, ...]
+
+
+def lesson_from_json(text: str | bytes) -> Lesson:
+    """Parse and validate a lesson document; SceneError names the bad field ("steps[3].scene…")."""
+    return lesson_from_dict(parse_json_document(text))
+
+
+def lesson_from_dict(data: Any) -> Lesson:
+    """Validate a parsed lesson object."""
+    r = _Reader("")
+    r.require_object(data)
+    r.check_keys(data, _LESSON_KEYS, required=("schema_version", "title", "steps"))
+    version = data["schema_version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise SceneError(f"schema_version: expected a whole number, got {_shown(version)}")
+    if version > LESSON_SCHEMA_VERSION:
+        raise SceneError(
+            f"schema_version {version} is newer than this gdviz understands "
+            f"({LESSON_SCHEMA_VERSION}): update gdviz"
+        )
+    if version < 1:
+        raise SceneError(f"schema_version: must be at least 1, got {version}")
+    title = r.text(data, "title")
+    steps = data["steps"]
+    if not isinstance(steps, list) or not steps:
+        raise SceneError(f"steps: expected a non-empty list of steps, got {_shown(steps)}")
+    return Lesson(title, tuple(_read_step(f"steps[{i}]", s) for i, s in enumerate(steps)))
+
+
+def _read_step(path: str, data: Any) -> LessonStep:
+    r = _Reader(path)
+    r.require_object(data)
+    r.check_keys(data, _STEP_KEYS, required=("title", "caption", "scene"))
+    numbers = data.get("numbers", [])
+    if not isinstance(numbers, list):
+        raise r.sub("numbers").error(
+            f"expected a list of [label, value] pairs, got {_shown(numbers)}"
+        )
+    pairs = []
+    for i, pair in enumerate(numbers):
+        ok = isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
+        if not ok:
+            raise r.sub(f"numbers[{i}]").error(
+                f"expected [label, value] as two strings, got {_shown(pair)}"
+            )
+        pairs.append((pair[0], pair[1]))
+    return LessonStep(
+        title=r.text(data, "title"),
+        caption=r.text(data, "caption"),
+        numbers=tuple(pairs),
+        errata=r.text(data, "errata", "", allow_empty=True),
+        scene=scene_from_dict(data["scene"], f"{path}.scene"),
+    )
+
+
+def load_lesson(path: str | os.PathLike[str]) -> Lesson:
+    """Read and validate a lesson file; error messages start with the file name."""
+    data = read_document_bytes(path)
+    try:
+        return lesson_from_json(data)
+    except SceneError as err:
+        raise SceneError(f"{Path(path).name}: {err}") from None
+
+
+def default_lesson() -> Lesson:
+    """The lecture's guided lesson shipped in gdviz/resources/lessons/lecture.json."""
+    node = resource_path("lessons", "lecture.json")
+    try:
+        return lesson_from_json(node.read_bytes())
+    except SceneError as err:
+        raise SceneError(f"lecture.json: {err}") from None

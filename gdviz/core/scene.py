@@ -1,0 +1,671 @@
+"""A whole gdviz view as data: frozen dataclasses, versioned JSON, atomic save, strict load."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gdviz.core.expression import ExpressionError, parse_expression
+from gdviz.core.optimizers import (
+    OPTIMIZER_NAMES,
+    Hyperparameters,
+    OptimizerError,
+)
+from gdviz.core.optimizers import (
+    validate as validate_hyperparameters,
+)
+from gdviz.core.presets import PresetError, get_preset
+
+SCHEMA_VERSION = 1
+
+SOURCE_KINDS: tuple[str, ...] = ("preset", "expression", "dataset")
+LOG_BASES: tuple[str, ...] = ("e", "10", "2")
+PANELS: tuple[str, ...] = (
+    "point",
+    "step",
+    "loss",
+    "likelihood",
+    "data",
+    "partials",
+    "direction",
+    "limits",
+    "derivative",
+    "top",
+)
+CONSTRUCTIONS: tuple[str, ...] = ("partials", "direction", "gradient", "tangent_plane", "limits")
+MIN_RESOLUTION = 50
+MAX_RESOLUTION = 800
+MAX_RUN_STEPS = 1_000_000
+MAX_DATASET_ROWS = 10_000_000
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+# MIGRATIONS[n] turns a version-n scene dict into a version-(n + 1) one; the loader chains them.
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+
+class SceneError(ValueError):
+    """A scene (or lesson) document that cannot be used; the message names the bad field."""
+
+
+@dataclass(frozen=True)
+class SurfaceSource:
+    """What is drawn: a named preset, a typed f(x, y), or the log-loss of an (x, y) dataset."""
+
+    kind: str
+    preset: str | None = None
+    expression: str | None = None
+    dataset_x: tuple[float, ...] | None = None
+    dataset_y: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One descent run: the optimizer, its hyperparameters, the start and the stopping rule."""
+
+    optimizer: str = "gd"
+    lr: float = 0.01
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    alpha: float = 0.99
+    start: tuple[float, float] = (0.0, 0.0)
+    max_steps: int = 1000
+    tol: float = 1e-6
+
+    def hyperparameters(self) -> Hyperparameters:
+        """The optimizer knobs as gdviz.core.optimizers takes them."""
+        return Hyperparameters(self.lr, self.momentum, self.beta1, self.beta2, self.eps, self.alpha)
+
+
+@dataclass(frozen=True)
+class LimitSpec:
+    """The limit construction: the point approached and the paths drawn towards it."""
+
+    x0: float = 0.0
+    y0: float = 0.0
+    slopes: tuple[float, ...] = (1.0, -1.0)
+    vertical: bool = False
+    parabolas: tuple[float, ...] = (1.0,)
+    path_x: str = "t"
+    path_y: str = "t^2"
+    t0: float = 0.0
+
+
+@dataclass(frozen=True)
+class Camera:
+    """The 3D view's orbit angles in degrees; distance/center None means the view frames itself."""
+
+    elevation: float = 30.0
+    azimuth: float = 45.0
+    distance: float | None = None
+    center: tuple[float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything needed to rebuild a view: surface, window, point, constructions, runs, camera."""
+
+    source: SurfaceSource
+    window: tuple[float, float, float, float] = (-2.0, 2.0, -2.0, 2.0)
+    resolution: int = 200
+    log_height: bool = False
+    log_base: str = "e"
+    point: tuple[float, float] = (1.0, 1.0)
+    delta: float = 0.2
+    direction: tuple[float, float] = (1.0, 0.0)
+    step: float = 0.2
+    limits: LimitSpec = field(default_factory=LimitSpec)
+    runs: tuple[RunSpec, ...] = ()
+    camera: Camera = field(default_factory=Camera)
+    panels: tuple[str, ...] = ()
+    shown: tuple[str, ...] = ()
+
+
+def scene_for_preset(name: str) -> Scene:
+    """A scene on the preset `name` with its window, its start as the point, and log height."""
+    try:
+        preset = get_preset(name)
+    except PresetError as err:
+        raise SceneError(f"source.preset: {err}") from None
+    w = preset.window
+    return Scene(
+        source=SurfaceSource("preset", preset=name),
+        window=(w.x_min, w.x_max, w.y_min, w.y_max),
+        log_height=preset.height_scale != "linear",
+        log_base="10" if preset.height_scale == "log10" else "e",
+        point=preset.start,
+    )
+
+
+# ---------------------------------------------------------------- writing
+
+
+def scene_to_dict(scene: Scene) -> dict[str, Any]:
+    """The scene as plain JSON values, keys in the order scene_to_json writes them."""
+    source = scene.source
+    src: dict[str, Any] = {"kind": source.kind}
+    if source.kind == "preset":
+        src["preset"] = source.preset
+    elif source.kind == "expression":
+        src["expression"] = source.expression
+    else:
+        src["dataset_x"] = [float(v) for v in source.dataset_x or ()]
+        src["dataset_y"] = [float(v) for v in source.dataset_y or ()]
+    lim = scene.limits
+    cam = scene.camera
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "source": src,
+        "window": _floats(scene.window),
+        "resolution": int(scene.resolution),
+        "log_height": bool(scene.log_height),
+        "log_base": scene.log_base,
+        "point": _floats(scene.point),
+        "delta": float(scene.delta),
+        "direction": _floats(scene.direction),
+        "step": float(scene.step),
+        "limits": {
+            "x0": float(lim.x0),
+            "y0": float(lim.y0),
+            "slopes": _floats(lim.slopes),
+            "vertical": bool(lim.vertical),
+            "parabolas": _floats(lim.parabolas),
+            "path_x": lim.path_x,
+            "path_y": lim.path_y,
+            "t0": float(lim.t0),
+        },
+        "runs": [
+            {
+                "optimizer": run.optimizer,
+                "lr": float(run.lr),
+                "momentum": float(run.momentum),
+                "beta1": float(run.beta1),
+                "beta2": float(run.beta2),
+                "eps": float(run.eps),
+                "alpha": float(run.alpha),
+                "start": _floats(run.start),
+                "max_steps": int(run.max_steps),
+                "tol": float(run.tol),
+            }
+            for run in scene.runs
+        ],
+        "camera": {
+            "elevation": float(cam.elevation),
+            "azimuth": float(cam.azimuth),
+            "distance": None if cam.distance is None else float(cam.distance),
+            "center": None if cam.center is None else _floats(cam.center),
+        },
+        "panels": list(scene.panels),
+        "shown": list(scene.shown),
+    }
+
+
+def _floats(values: Sequence[float]) -> list[float]:
+    return [float(v) for v in values]
+
+
+def dump_json(value: Any) -> str:
+    """Deterministic JSON: 2-space indent, number/string lists on one line, trailing newline."""
+    return _dump(value, 0) + "\n"
+
+
+def _dump(value: Any, depth: int) -> str:
+    pad, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{json.dumps(k)}: {_dump(v, depth + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list):
+        if all(not isinstance(v, (dict, list)) for v in value):
+            return "[" + ", ".join(_dump(v, depth + 1) for v in value) + "]"
+        return "[\n" + ",\n".join(inner + _dump(v, depth + 1) for v in value) + "\n" + pad + "]"
+    # json.dumps writes floats with repr, so they read back bit for bit; NaN/inf are refused.
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def scene_to_json(scene: Scene) -> str:
+    """The scene as versioned JSON text; save → load → save gives the same bytes."""
+    try:
+        return dump_json(scene_to_dict(scene))
+    except ValueError as err:
+        raise SceneError(f"cannot write this scene: {err}") from None
+
+
+# ---------------------------------------------------------------- reading
+
+
+def parse_json_document(text: str | bytes) -> Any:
+    """JSON text (or UTF-8 bytes, BOM allowed) parsed, with SceneError naming line and column."""
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise SceneError(
+                f"not a text file: byte 0x{err.object[err.start]:02x} at offset {err.start} "
+                "is not UTF-8"
+            ) from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise SceneError("the file is empty")
+    if "\x00" in text:
+        raise SceneError("not a text file (it contains NUL bytes)")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise SceneError(
+            f"not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+        ) from None
+    except RecursionError:
+        raise SceneError("not valid JSON: nested too deeply") from None
+
+
+def scene_from_json(text: str | bytes) -> Scene:
+    """Parse and validate a scene document; SceneError names the first bad field."""
+    return scene_from_dict(parse_json_document(text))
+
+
+def scene_from_dict(data: Any, where: str = "") -> Scene:
+    """Validate a parsed scene object; `where` prefixes field names (e.g. "steps[2].scene")."""
+    r = _Reader(where)
+    data = _migrated(r, data)
+    r.check_keys(data, _SCENE_KEYS, required=("source",))
+    source = _read_source(r.sub("source"), data["source"])
+    window = r.numbers(data, "window", 4, (-2.0, 2.0, -2.0, 2.0))
+    wr = r.sub("window")
+    if not window[0] < window[1]:
+        raise wr.error(f"x_min ({window[0]:g}) must be less than x_max ({window[1]:g})")
+    if not window[2] < window[3]:
+        raise wr.error(f"y_min ({window[2]:g}) must be less than y_max ({window[3]:g})")
+    resolution = r.integer(data, "resolution", 200, MIN_RESOLUTION, MAX_RESOLUTION)
+    log_base = r.choice(data, "log_base", LOG_BASES, "e")
+    direction = r.numbers(data, "direction", 2, (1.0, 0.0))
+    if direction == (0.0, 0.0):
+        raise r.sub("direction").error("must not be the zero vector")
+    return Scene(
+        source=source,
+        window=window,
+        resolution=resolution,
+        log_height=r.boolean(data, "log_height", False),
+        log_base=log_base,
+        point=r.numbers(data, "point", 2, (1.0, 1.0)),
+        delta=r.nonzero(data, "delta", 0.2),
+        direction=direction,
+        step=r.nonzero(data, "step", 0.2),
+        limits=_read_limits(r.sub("limits"), r.get(data, "limits", {})),
+        runs=_read_runs(r.sub("runs"), r.get(data, "runs", [])),
+        camera=_read_camera(r.sub("camera"), r.get(data, "camera", {})),
+        panels=r.names(data, "panels", PANELS),
+        shown=r.names(data, "shown", CONSTRUCTIONS),
+    )
+
+
+_SCENE_KEYS = (
+    "schema_version",
+    "source",
+    "window",
+    "resolution",
+    "log_height",
+    "log_base",
+    "point",
+    "delta",
+    "direction",
+    "step",
+    "limits",
+    "runs",
+    "camera",
+    "panels",
+    "shown",
+)
+
+
+def _migrated(r: _Reader, data: Any) -> dict:
+    r.require_object(data)
+    if "schema_version" not in data:
+        raise r.sub("schema_version").error("missing (this gdviz writes version 1)")
+    version = data["schema_version"]
+    vr = r.sub("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise vr.error(f"expected a whole number, got {_shown(version)}")
+    if version > SCHEMA_VERSION:
+        raise SceneError(
+            f"{r.prefix}schema_version {version} is newer than this gdviz understands "
+            f"({SCHEMA_VERSION}): update gdviz"
+        )
+    if version < 1:
+        raise vr.error(f"must be at least 1, got {version}")
+    while version < SCHEMA_VERSION:
+        migrate = MIGRATIONS.get(version)
+        if migrate is None:
+            raise vr.error(f"no migration from version {version} to {version + 1}")
+        data = migrate(dict(data))
+        version += 1
+        data["schema_version"] = version
+    return data
+
+
+def _read_source(r: _Reader, data: Any) -> SurfaceSource:
+    r.require_object(data)
+    kind = r.choice(data, "kind", SOURCE_KINDS, None)
+    if kind == "preset":
+        r.check_keys(data, ("kind", "preset"), required=("preset",))
+        name = r.text(data, "preset")
+        try:
+            get_preset(name)
+        except PresetError as err:
+            raise r.sub("preset").error(str(err)) from None
+        return SurfaceSource("preset", preset=name)
+    if kind == "expression":
+        r.check_keys(data, ("kind", "expression"), required=("expression",))
+        text = r.text(data, "expression")
+        try:
+            parse_expression(text)
+        except ExpressionError as err:
+            raise r.sub("expression").error(str(err)) from None
+        return SurfaceSource("expression", expression=text)
+    r.check_keys(data, ("kind", "dataset_x", "dataset_y"), required=("dataset_x", "dataset_y"))
+    xs = r.number_list(data, "dataset_x", MAX_DATASET_ROWS)
+    ys = r.number_list(data, "dataset_y", MAX_DATASET_ROWS)
+    if not xs:
+        raise r.sub("dataset_x").error("needs at least one example")
+    if len(xs) != len(ys):
+        raise r.error(f"dataset_x has {len(xs)} values but dataset_y has {len(ys)}")
+    for i, y in enumerate(ys):
+        if y not in (0.0, 1.0):
+            raise r.sub(f"dataset_y[{i}]").error(f"must be 0 or 1, got {y:g}")
+    return SurfaceSource("dataset", dataset_x=xs, dataset_y=tuple(float(y) for y in ys))
+
+
+def _read_limits(r: _Reader, data: Any) -> LimitSpec:
+    r.require_object(data)
+    d = LimitSpec()
+    r.check_keys(data, tuple(LimitSpec.__dataclass_fields__))
+    path_x = r.text(data, "path_x", d.path_x, allow_empty=True)
+    path_y = r.text(data, "path_y", d.path_y, allow_empty=True)
+    if bool(path_x.strip()) != bool(path_y.strip()):
+        raise r.error("path_x and path_y must both be given or both be empty")
+    for key, text in (("path_x", path_x), ("path_y", path_y)):
+        if text.strip():
+            try:
+                parse_expression(text, ("t",))
+            except ExpressionError as err:
+                raise r.sub(key).error(str(err)) from None
+    return LimitSpec(
+        x0=r.number(data, "x0", d.x0),
+        y0=r.number(data, "y0", d.y0),
+        slopes=r.number_list(data, "slopes", 100, d.slopes),
+        vertical=r.boolean(data, "vertical", d.vertical),
+        parabolas=r.number_list(data, "parabolas", 100, d.parabolas),
+        path_x=path_x,
+        path_y=path_y,
+        t0=r.number(data, "t0", d.t0),
+    )
+
+
+def _read_runs(r: _Reader, data: Any) -> tuple[RunSpec, ...]:
+    if not isinstance(data, list):
+        raise r.error(f"expected a list of runs, got {_shown(data)}")
+    return tuple(_read_run(r.sub(f"[{i}]", dot=False), item) for i, item in enumerate(data))
+
+
+def _read_run(r: _Reader, data: Any) -> RunSpec:
+    r.require_object(data)
+    r.check_keys(data, tuple(RunSpec.__dataclass_fields__), required=("optimizer", "start"))
+    name = r.text(data, "optimizer")
+    if name not in OPTIMIZER_NAMES:
+        raise r.sub("optimizer").error(
+            f"unknown optimizer {name!r} (known: {', '.join(OPTIMIZER_NAMES)})"
+        )
+    d = RunSpec()
+    run = RunSpec(
+        optimizer=name,
+        lr=r.number(data, "lr", d.lr),
+        momentum=r.number(data, "momentum", d.momentum),
+        beta1=r.number(data, "beta1", d.beta1),
+        beta2=r.number(data, "beta2", d.beta2),
+        eps=r.number(data, "eps", d.eps),
+        alpha=r.number(data, "alpha", d.alpha),
+        start=r.numbers(data, "start", 2),
+        max_steps=r.integer(data, "max_steps", d.max_steps, 1, MAX_RUN_STEPS),
+        tol=r.number(data, "tol", d.tol),
+    )
+    if run.tol < 0:
+        raise r.sub("tol").error(f"must be ≥ 0, got {run.tol:g}")
+    try:
+        validate_hyperparameters(name, run.hyperparameters())
+    except OptimizerError as err:
+        raise r.error(str(err)) from None
+    return run
+
+
+def _read_camera(r: _Reader, data: Any) -> Camera:
+    r.require_object(data)
+    r.check_keys(data, tuple(Camera.__dataclass_fields__))
+    d = Camera()
+    elevation = r.number(data, "elevation", d.elevation)
+    if not -90 <= elevation <= 90:
+        raise r.sub("elevation").error(f"must be between -90 and 90 degrees, got {elevation:g}")
+    distance = data.get("distance")
+    if distance is not None:
+        distance = r.number(data, "distance", 1.0)
+        if distance <= 0:
+            raise r.sub("distance").error(f"must be > 0 (or null), got {distance:g}")
+    center = data.get("center")
+    if center is not None:
+        center = r.numbers(data, "center", 3)
+    return Camera(
+        elevation=elevation,
+        azimuth=r.number(data, "azimuth", d.azimuth),
+        distance=distance,
+        center=center,
+    )
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return {dict: "an object", list: "a list"}.get(type(value), type(value).__name__)
+
+
+class _Reader:
+    """Typed field access that raises SceneError naming the field by its JSON path."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.path}." if self.path else ""
+
+    def sub(self, name: str, dot: bool = True) -> _Reader:
+        if not self.path:
+            return _Reader(name.lstrip("."))
+        return _Reader(f"{self.path}.{name}" if dot else f"{self.path}{name}")
+
+    def error(self, message: str) -> SceneError:
+        return SceneError(f"{self.path}: {message}" if self.path else message)
+
+    def require_object(self, data: Any) -> None:
+        if not isinstance(data, dict):
+            raise self.error(f"expected an object {{...}}, got {_shown(data)}")
+
+    def check_keys(self, data: dict, known: Sequence[str], required: Sequence[str] = ()) -> None:
+        for key in data:
+            if key not in known:
+                raise self.error(f"unknown field {key!r}")
+        for key in required:
+            if key not in data:
+                raise self.sub(key).error("missing (required)")
+
+    def get(self, data: Mapping, key: str, default: Any) -> Any:
+        return data.get(key, default)
+
+    def _value(self, data: Mapping, key: str, default: Any) -> Any:
+        if key in data:
+            return data[key]
+        if default is None:
+            raise self.sub(key).error("missing (required)")
+        return default
+
+    def number(self, data: Mapping, key: str, default: float | None = None) -> float:
+        return _finite(self.sub(key), self._value(data, key, default))
+
+    def nonzero(self, data: Mapping, key: str, default: float) -> float:
+        value = self.number(data, key, default)
+        if value == 0:
+            raise self.sub(key).error("must not be 0")
+        return value
+
+    def numbers(self, data: Mapping, key: str, n: int, default: Sequence | None = None) -> tuple:
+        value = self._value(data, key, default)
+        names = {2: "two", 3: "three", 4: "four"}
+        if not isinstance(value, (list, tuple)) or len(value) != n:
+            raise self.sub(key).error(f"expected {names.get(n, n)} numbers, got {_shown(value)}")
+        return tuple(_finite(self.sub(f"{key}[{i}]"), v) for i, v in enumerate(value))
+
+    def number_list(
+        self, data: Mapping, key: str, max_len: int, default: Sequence | None = None
+    ) -> tuple[float, ...]:
+        value = self._value(data, key, default)
+        sub = self.sub(key)
+        if not isinstance(value, (list, tuple)):
+            raise sub.error(f"expected a list of numbers, got {_shown(value)}")
+        if len(value) > max_len:
+            raise sub.error(f"too many values ({len(value)}; the limit is {max_len})")
+        return tuple(_finite(self.sub(f"{key}[{i}]"), v) for i, v in enumerate(value))
+
+    def integer(self, data: Mapping, key: str, default: int, low: int, high: int) -> int:
+        value = self._value(data, key, default)
+        sub = self.sub(key)
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise sub.error(f"expected a whole number, got {_shown(value)}")
+        if not low <= value <= high:
+            raise sub.error(f"must be between {low} and {high}, got {value}")
+        return value
+
+    def boolean(self, data: Mapping, key: str, default: bool) -> bool:
+        value = self._value(data, key, default)
+        if not isinstance(value, bool):
+            raise self.sub(key).error(f"expected true or false, got {_shown(value)}")
+        return value
+
+    def text(
+        self, data: Mapping, key: str, default: str | None = None, allow_empty: bool = False
+    ) -> str:
+        value = self._value(data, key, default)
+        if not isinstance(value, str):
+            raise self.sub(key).error(f"expected text, got {_shown(value)}")
+        if not allow_empty and not value.strip():
+            raise self.sub(key).error("must not be empty")
+        return value
+
+    def choice(self, data: Mapping, key: str, options: Sequence[str], default: str | None) -> str:
+        value = self._value(data, key, default)
+        if value not in options or not isinstance(value, str):
+            known = ", ".join(repr(o) for o in options)
+            raise self.sub(key).error(f"expected one of {known}, got {_shown(value)}")
+        return value
+
+    def names(self, data: Mapping, key: str, options: Sequence[str]) -> tuple[str, ...]:
+        value = self._value(data, key, [])
+        sub = self.sub(key)
+        if not isinstance(value, list):
+            raise sub.error(f"expected a list of names, got {_shown(value)}")
+        for i, name in enumerate(value):
+            if not isinstance(name, str) or name not in options:
+                raise self.sub(f"{key}[{i}]").error(
+                    f"unknown name {_shown(name)} (known: {', '.join(options)})"
+                )
+        if len(set(value)) != len(value):
+            raise sub.error("a name is listed twice")
+        return tuple(value)
+
+
+def _finite(r: _Reader, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise r.error(f"expected a number, got {_shown(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise r.error(f"must be a finite number, got {_shown(value)}")
+    return number
+
+
+# ---------------------------------------------------------------- files
+
+
+def write_text_atomically(text: str, path: str | os.PathLike[str]) -> None:
+    """Write text to path through a temp file in the same folder and os.replace; all or nothing."""
+    target = Path(path)
+    folder = target.parent
+    if not folder.is_dir():
+        raise OSError(f"cannot save {target.name}: the folder {folder} does not exist")
+    try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o644
+    try:
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as err:
+        raise OSError(f"cannot save {target.name} in {folder}: {err.strerror}") from err
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(err, OSError):
+            raise OSError(f"cannot save {target.name}: {err.strerror or err}") from err
+        raise
+
+
+def read_document_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes; OSError with the file name and the reason when it cannot be read."""
+    target = Path(path)
+    try:
+        size = target.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise OSError(f"cannot open {target.name}: too large ({size} bytes)")
+        return target.read_bytes()
+    except IsADirectoryError:
+        raise OSError(f"cannot open {target.name}: it is a folder") from None
+    except OSError as err:
+        if err.strerror is None:
+            raise
+        raise OSError(f"cannot open {target.name}: {err.strerror}") from err
+
+
+def save_scene(scene: Scene, path: str | os.PathLike[str]) -> None:
+    """Write the scene as JSON to path atomically (the old file survives a failed write)."""
+    write_text_atomically(scene_to_json(scene), path)
+
+
+def load_scene(path: str | os.PathLike[str]) -> Scene:
+    """Read and validate a scene file; SceneError/OSError messages start with the file name."""
+    data = read_document_bytes(path)
+    try:
+        return scene_from_json(data)
+    except SceneError as err:
+        raise SceneError(f"{Path(path).name}: {err}") from None
