@@ -14,6 +14,8 @@ from bench.common import Figure
 def _format_value(value: float, unit: str) -> str:
     if unit == "s":
         return f"{value * 1000:.2f} ms" if value < 1 else f"{value:.2f} s"
+    if unit == "MB":
+        return f"{value:,.0f} MB"
     return f"{value:,.0f} {unit}"
 
 
@@ -40,12 +42,20 @@ def main() -> int:
             ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", sys.executable, "-m", "bench",
              *sys.argv[1:]],
         )  # fmt: skip
-    from bench import descent_loop, export_speed, gui_stall, loss_grid, surface_rebuild
+    from bench import (
+        descent_loop,
+        export_speed,
+        gui_stall,
+        loss_grid,
+        startup_memory,
+        surface_rebuild,
+    )
 
     print(f"gdviz benchmarks on {platform.node()}: {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}")  # fmt: skip
     figures: list[Figure] = []
-    for module in (surface_rebuild, loss_grid, descent_loop, gui_stall, export_speed):
+    modules = (surface_rebuild, loss_grid, descent_loop, gui_stall, export_speed, startup_memory)
+    for module in modules:
         figures += module.measure(quick=args.quick)
     print_table(figures)
     return 0

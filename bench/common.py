@@ -14,7 +14,7 @@ class Figure:
     name: str
     gdviz: float
     baseline: float
-    unit: str  # "s" (lower is better) or "steps/s" (higher is better)
+    unit: str  # "s" or "MB" (lower is better), or "steps/s" (higher is better)
     goal: str
     higher_is_better: bool = False
 

@@ -36,13 +36,13 @@ def _window():
     return window
 
 
-def gdviz_seconds(window, path: Path, fmt: str) -> float:
+def gdviz_seconds(window, path: Path, fmt: str, frames: int = FRAMES) -> float:
     from gdviz.export.spec import ExportSpec
     from gdviz.export.writers import export_frames
     from gdviz.ui.exporter import FrameRequest, render_frames
 
-    spec = ExportSpec(path, fmt, SIZE[0], SIZE[1], 30.0, FRAMES, "dark")
-    request = FrameRequest(("descent",), FRAMES, SIZE[0], SIZE[1], "dark")
+    spec = ExportSpec(path, fmt, SIZE[0], SIZE[1], 30.0, frames, "dark")
+    request = FrameRequest(("descent",), frames, SIZE[0], SIZE[1], "dark")
     start = time.perf_counter()
     export_frames(spec, render_frames(window, request))
     return time.perf_counter() - start
@@ -54,18 +54,12 @@ def measure(quick: bool = False) -> list[Figure]:
     window = _window()
     figures = []
     with tempfile.TemporaryDirectory() as folder:
+        frames = 12 if quick else FRAMES
         for fmt in ("mp4", "gif"):
-            ours = gdviz_seconds(window, Path(folder) / f"gdviz.{fmt}", fmt)
-            theirs = render_baseline(str(Path(folder) / f"mpl.{fmt}"), FRAMES, SIZE, fmt)
-            figures.append(
-                Figure(
-                    f"export {FRAMES} frames 1280×720 {fmt.upper()} (vs matplotlib mplot3d)",
-                    ours,
-                    theirs,
-                    "s",
-                    GOAL,
-                )  # fmt: skip
-            )
+            ours = gdviz_seconds(window, Path(folder) / f"gdviz.{fmt}", fmt, frames)
+            theirs = render_baseline(str(Path(folder) / f"mpl.{fmt}"), frames, SIZE, fmt)
+            name = f"export {frames} frames 1280×720 {fmt.upper()} (vs matplotlib mplot3d)"
+            figures.append(Figure(name, ours, theirs, "s", GOAL))
     window.close()
     return figures
 

@@ -12,6 +12,8 @@ from gdviz.core.expression import ExpressionError, explain_nan
 from gdviz.core.logistic import DatasetError
 from gdviz.core.optimizers import OPTIMIZER_NAMES
 
+# A run keeps every step in memory; a scene file allows the same maximum.
+MAX_STEPS = 1_000_000
 VERBS = ("presets", "eval", "run", "limit", "likelihood", "export")
 # Options whose value may begin with '-' (negative coordinates typed as `--at -1,0`).
 VALUE_OPTIONS = frozenset(
@@ -203,6 +205,7 @@ def run_eval(argv: Sequence[str]) -> int:
     from gdviz.core.window import Window
 
     args = _eval_parser().parse_args(argv)
+    delta = _positive_finite(args.delta, "--delta", allow_negative=True)
     count = len(args.at.split(","))
     if count == 3:
         return _run_eval_3d(args)
@@ -211,16 +214,31 @@ def run_eval(argv: Sequence[str]) -> int:
             f"--at needs 2 (x,y) or 3 (x,y,z) comma-separated numbers, got {args.at!r}"
         )
     x, y = parse_numbers(args.at, 2, "--at")
-    delta = _positive_finite(args.delta, "--delta", allow_negative=True)
-    direction = parse_numbers(args.direction, 2, "--direction") if args.direction else None
+    direction = None
+    if args.direction is not None:  # an empty --direction is an error, not "no direction"
+        direction = parse_numbers(args.direction, 2, "--direction")
     if direction is not None and direction == (0.0, 0.0):
         raise UsageError("--direction must be a non-zero vector")
-    surface = ExpressionSurface(args.function, Window(x - 1, x + 1, y - 1, y + 1))
+    # A window around the point that stays a real interval for |x| ~ 1e308 (x + 1 == x there).
+    hx, hy = max(1.0, abs(x) * 1e-3), max(1.0, abs(y) * 1e-3)
+    try:
+        window = Window(x - hx, x + hx, y - hy, y + hy)
+    except ValueError:
+        raise UsageError(f"--at: ({x:g}, {y:g}) is too large to evaluate at") from None
+    surface = ExpressionSurface(args.function, window)
     point = point_report(surface, x, y)
     if not math.isfinite(point.f):
         reason = explain_nan(surface.expression, x, y) or "outside its domain"
         raise UsageError(f"f is not defined at ({x:g}, {y:g}): {reason}")
+    if x + delta == x or y + delta == y:  # the secant would divide 0 by Δ
+        raise UsageError(f"--delta {delta:g} is lost in rounding at ({x:g}, {y:g}): use a larger Δ")
     sx, sy = secant_x(surface, x, y, delta), secant_y(surface, x, y, delta)
+    for (sx_x, sx_y), shifted in (((x + delta, y), sx.f_shifted), ((x, y + delta), sy.f_shifted)):
+        if not math.isfinite(shifted):  # e.g. --delta 1e308: f overflows at the secant point
+            reason = explain_nan(surface.expression, sx_x, sx_y) or "outside its domain"
+            raise UsageError(
+                f"--delta {delta:g}: f is not defined at ({sx_x:g}, {sx_y:g}): {reason}"
+            )
     result = {
         "function": surface.formula,
         "at": [x, y],
@@ -304,7 +322,7 @@ def _run_eval_3d(args: argparse.Namespace) -> int:
     from gdviz.core.expression import parse_expression
 
     at = parse_numbers(args.at, 3, "--at")
-    if args.direction:
+    if args.direction is not None:
         raise UsageError("--direction applies to a point (x,y) of f(x, y) only")
     variables = ("x", "y", "z")
     expression = parse_expression(args.function, variables)
@@ -520,13 +538,15 @@ def _number_option(text: str, what: str) -> float:
     return value
 
 
-def _whole_number(text: str, what: str, minimum: int) -> int:
+def _whole_number(text: str, what: str, minimum: int, maximum: int | None = None) -> int:
     try:
         value = int(text)
     except ValueError:
         raise UsageError(f"{what} must be a whole number ≥ {minimum}, got {text!r}") from None
     if value < minimum:
         raise UsageError(f"{what} must be a whole number ≥ {minimum}, got {text!r}")
+    if maximum is not None and value > maximum:
+        raise UsageError(f"{what} must be at most {maximum}, got {text!r}")
     return value
 
 
@@ -538,12 +558,13 @@ def surface_from_args(args: argparse.Namespace):
     from gdviz.core.window import Window
 
     log_base = parse_log_base(args.log_base)
-    if getattr(args, "scene", None):
+    # `is not None`: an empty value (--preset "") is reported, not mistaken for another source.
+    if getattr(args, "scene", None) is not None:
         return surface_from_scene(args.scene)
-    if args.preset:
+    if args.preset is not None:
         preset = get_preset(args.preset)
         return preset.surface(log_base), preset.start
-    if args.function:
+    if args.function is not None:
         return ExpressionSurface(args.function, Window(-3.0, 3.0, -3.0, 3.0)), None
     lecture = get_preset("lecture-logistic")
     dataset = Dataset.lecture() if args.dataset == "lecture" else load_dataset_csv(args.dataset)
@@ -580,11 +601,15 @@ def optimizer_from_args(args: argparse.Namespace):
         if getattr(args, name) is not None
     }
     optimizer = make_optimizer(args.optimizer, **overrides)
-    return optimizer, _whole_number(args.steps, "--steps", 1), _number_option(args.tol, "--tol")
+    max_steps = _whole_number(args.steps, "--steps", 1, MAX_STEPS)
+    tol = _number_option(args.tol, "--tol")
+    if not (math.isfinite(tol) and tol >= 0):  # checked here so export fails before any display
+        raise UsageError(f"--tol (tolerance) must be a finite number ≥ 0, got {args.tol!r}")
+    return optimizer, max_steps, tol
 
 
 def start_from_args(args: argparse.Namespace, suggested) -> tuple[float, float]:
-    if args.start:
+    if args.start is not None:
         return parse_numbers(args.start, 2, "--start")
     if suggested is not None:
         return suggested
@@ -768,17 +793,17 @@ def run_gui(argv: Sequence[str]) -> int:
     args = _gui_parser().parse_args(argv)
     from gdviz.core.presets import get_preset
 
-    if args.preset:
+    if args.preset is not None:
         get_preset(args.preset)  # unknown names fail here, before a window exists
-    if args.function:
+    if args.function is not None:
         from gdviz.core.expression import parse_expression
 
         parse_expression(args.function)
-    if args.scene:
+    if args.scene is not None:
         from gdviz.core.scene import load_scene
 
         load_scene(args.scene)  # a bad file is reported here, before a window exists
-    if args.lesson and args.lesson != "lecture":
+    if args.lesson is not None and args.lesson != "lecture":
         from gdviz.core.lesson import load_lesson
 
         load_lesson(args.lesson)

@@ -85,9 +85,13 @@ def _run_export(argv: Sequence[str]) -> int:
         raise UsageError(
             f"--animate: unknown {', '.join(unknown) or 'nothing'}; use {', '.join(ANIMATIONS)}"
         )
+    if not args.out.strip():  # '' would mean the current folder
+        raise UsageError("--out needs a file or folder name, got ''")
     width, height = parse_size(args.size)
     fmt = format_for_path(str(args.out))
-    frames = _whole_number(args.frames or ("1" if fmt == "png" else "120"), "--frames", 1)
+    default_frames = "1" if fmt == "png" else "120"
+    frames_text = default_frames if args.frames is None else args.frames  # "" is an error
+    frames = _whole_number(frames_text, "--frames", 1)
     try:
         fps = float(args.fps)
     except ValueError:

@@ -103,6 +103,8 @@ def _as_vector(values: object, name: str) -> np.ndarray:
 
 def load_dataset_csv(path: str | os.PathLike[str] | Traversable) -> Dataset:
     """The dataset in a CSV file with header x,y (extra columns ignored, '#' starts a comment)."""
+    if isinstance(path, (str, os.PathLike)) and not os.fspath(path).strip():
+        raise DatasetError("cannot read the dataset: the file name is empty")
     try:
         if isinstance(path, (str, os.PathLike)):
             with open(path, encoding="utf-8-sig", newline="") as file:

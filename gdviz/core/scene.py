@@ -643,6 +643,8 @@ def write_text_atomically(text: str, path: str | os.PathLike[str]) -> None:
 
 def read_document_bytes(path: str | os.PathLike[str]) -> bytes:
     """The file's bytes; OSError with the file name and the reason when it cannot be read."""
+    if not os.fspath(path).strip():  # Path('') is the current folder
+        raise OSError("cannot open a file with an empty name")
     target = Path(path)
     try:
         size = target.stat().st_size

@@ -763,10 +763,11 @@ class MainWindow(QtWidgets.QMainWindow):
             progress.setValue(done)
             QtWidgets.QApplication.processEvents()
 
+        self._exporting, self._close_after_export = True, False
         try:
             result = export_frames(
                 spec, render_frames(self, request), progress=report,
-                keep_going=lambda: not progress.wasCanceled(),
+                keep_going=lambda: not (progress.wasCanceled() or self._close_after_export),
             )  # fmt: skip
         except ExportCancelled:
             self.statusBar().showMessage("Export cancelled: nothing was written", 8000)
@@ -775,7 +776,10 @@ class MainWindow(QtWidgets.QMainWindow):
             QtWidgets.QMessageBox.warning(self, "Export failed", f"{err}\n\nNothing was written.")
             return None
         finally:
+            self._exporting = False
             progress.close()
+            if self._close_after_export:  # the window was closed during the export
+                QtCore.QTimer.singleShot(0, self.close)
         self._export_done(result)
         return result
 
@@ -1100,6 +1104,11 @@ class MainWindow(QtWidgets.QMainWindow):
                 bar.hide()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if getattr(self, "_exporting", False):
+            # Mid-export: cancel it (its temporary file is removed), then close.
+            self._close_after_export = True
+            event.ignore()
+            return
         self._save_settings()
         self.descent.stop()
         self.jobs.stop()

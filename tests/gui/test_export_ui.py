@@ -170,3 +170,30 @@ def test_headless_still_png_defaults_to_one_frame(tmp_path):
     image = imageio.imread(out)
     assert image.shape[:2] == (180, 320)
     assert tuple(image[2, 2, :3]) == (244, 244, 240)  # the light background
+
+
+def test_closing_the_window_during_an_export_cancels_it_and_leaves_nothing(
+    descended, qtbot, tmp_path
+):
+    window = descended
+    spec = ExportSpec(tmp_path / "run.mp4", "mp4", 320, 240, 10.0, 60, "dark")
+    request = FrameRequest(("descent",), 60, 320, 240)
+    frames = render_frames
+
+    def closing_frames(win, req):
+        for i, frame in enumerate(frames(win, req)):
+            if i == 10:
+                win.close()  # what a click on the window's close button does mid-export
+            yield frame
+
+    import gdviz.ui.exporter as exporter
+
+    original = exporter.render_frames
+    exporter.render_frames = closing_frames
+    try:
+        assert window.export(spec, request) is None
+    finally:
+        exporter.render_frames = original
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    assert list(tmp_path.iterdir()) == []
+    assert not window.descent.worker.is_running() and not window.jobs.is_running()
