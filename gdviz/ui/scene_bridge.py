@@ -142,26 +142,23 @@ def _raised(window, dock_name: str) -> bool:
     return not dock.visibleRegion().isEmpty()
 
 
-def _shown(window) -> tuple[str, ...]:
-    checks = {
+def _construction_checks(window) -> dict[str, QtWidgets.QCheckBox]:
+    """The check boxes that switch each 3D construction on, by its name in scenes."""
+    return {
         "partials": window.partials_panel.show_check,
         "direction": window.direction_panel.show_check,
         "gradient": window.direction_panel.gradient_check,
         "tangent_plane": window.direction_panel.plane_check,
         "limits": window.limits_panel.show_check,
     }
-    return tuple(name for name, check in checks.items() if check.isChecked())
+
+
+def _shown(window) -> tuple[str, ...]:
+    return tuple(name for name, check in _construction_checks(window).items() if check.isChecked())
 
 
 def _apply_shown(window, shown: tuple[str, ...]) -> None:
-    checks = {
-        "partials": window.partials_panel.show_check,
-        "direction": window.direction_panel.show_check,
-        "gradient": window.direction_panel.gradient_check,
-        "tangent_plane": window.direction_panel.plane_check,
-        "limits": window.limits_panel.show_check,
-    }
-    for name, check in checks.items():
+    for name, check in _construction_checks(window).items():
         check.setChecked(name in shown)
     if "limits" in shown:
         window.limits_panel.compute_requested.emit()

@@ -1,10 +1,19 @@
-"""Small reusable widgets: a spin box that shows numbers like 1e-05, and a log-scaled slider."""
+"""Small reusable widgets: number labels, a spin box that shows 1e-05, a log-scaled slider."""
 
 from __future__ import annotations
 
 import math
 
 from PySide6 import QtCore, QtGui, QtWidgets
+
+
+def number_label(name: str, wrap: bool = False) -> QtWidgets.QLabel:
+    """A selectable monospace label for numbers and formulas (tests find it by objectName)."""
+    label = QtWidgets.QLabel(objectName=name)
+    label.setStyleSheet("font-family: monospace;")
+    label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
+    label.setWordWrap(wrap)
+    return label
 
 
 class ScientificSpinBox(QtWidgets.QDoubleSpinBox):

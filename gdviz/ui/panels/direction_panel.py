@@ -9,19 +9,11 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from gdviz.ui.formatting import format_number
-from gdviz.ui.widgets import ScientificSpinBox
+from gdviz.ui.widgets import ScientificSpinBox, number_label
 
 ROTATE_FRAME_MS = 40
 ROTATE_DEGREES_PER_FRAME = 3
 PLOT_BACKGROUND = "#1e1e24"
-
-
-def _mono(name: str) -> QtWidgets.QLabel:
-    label = QtWidgets.QLabel(objectName=name)
-    label.setStyleSheet("font-family: monospace;")
-    label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
-    label.setWordWrap(True)
-    return label
 
 
 def _component_box(name: str, tooltip: str) -> QtWidgets.QDoubleSpinBox:
@@ -119,7 +111,7 @@ class DirectionPanel(QtWidgets.QWidget):
             ("gradient", "∇f"),
             ("grad_norm", "|∇f| (max D_u f)"),
         ):
-            self.labels[key] = _mono(f"direction_{key}")
+            self.labels[key] = number_label(f"direction_{key}", wrap=True)
             numbers.addRow(title, self.labels[key])
         layout.addLayout(numbers)
 

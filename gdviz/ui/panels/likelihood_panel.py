@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtWidgets
 
 from gdviz.core.likelihood import (
     LikelihoodTable,
@@ -14,17 +14,10 @@ from gdviz.core.likelihood import (
 from gdviz.core.logistic import Dataset, log_base_label
 from gdviz.ui.formatting import format_number
 from gdviz.ui.table_model import ArrayTableModel, Column
+from gdviz.ui.widgets import number_label
 
 SMALL_P = 0.05
 FIT_COLUMNS_UP_TO = 2000  # rows; fitting columns to a million rows would stall the GUI
-
-
-def _mono(name: str) -> QtWidgets.QLabel:
-    label = QtWidgets.QLabel(objectName=name)
-    label.setStyleSheet("font-family: monospace;")
-    label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
-    label.setWordWrap(True)
-    return label
 
 
 def cost_text(table: LikelihoodTable) -> str:
@@ -68,7 +61,7 @@ class LikelihoodPanel(QtWidgets.QWidget):
             ("dw", "∂L/∂w"),
             ("db", "∂L/∂b"),
         ):
-            self.labels[key] = _mono(f"likelihood_{key}")
+            self.labels[key] = number_label(f"likelihood_{key}", wrap=True)
             form.addRow(title, self.labels[key])
         layout.addLayout(form)
 

@@ -7,19 +7,12 @@ import math
 from PySide6 import QtCore, QtWidgets
 
 from gdviz.ui.formatting import format_number
-from gdviz.ui.widgets import LogSlider, ScientificSpinBox
+from gdviz.ui.widgets import LogSlider, ScientificSpinBox, number_label
 
 DELTA_MIN, DELTA_MAX = 1e-10, 1.0
 SHRINK_FRAME_MS = 50
 SHRINK_STEPS_PER_DECADE = 8
 TABLE_HEADERS = ("Δ", "forward slope", "error", "central slope", "error")
-
-
-def _mono(name: str) -> QtWidgets.QLabel:
-    label = QtWidgets.QLabel(objectName=name)
-    label.setStyleSheet("font-family: monospace;")
-    label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
-    return label
 
 
 class PartialsPanel(QtWidgets.QWidget):
@@ -76,7 +69,7 @@ class PartialsPanel(QtWidgets.QWidget):
             name = QtWidgets.QLabel()
             self.row_names.append(name)
             grid.addWidget(name, row, 0)
-            pair = (_mono(f"partials_{key}_x"), _mono(f"partials_{key}_y"))
+            pair = (number_label(f"partials_{key}_x"), number_label(f"partials_{key}_y"))
             grid.addWidget(pair[0], row, 1)
             grid.addWidget(pair[1], row, 2)
             self.values[key] = pair

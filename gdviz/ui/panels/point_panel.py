@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.calculus import PointReport
 from gdviz.ui.formatting import format_number
+from gdviz.ui.widgets import number_label
 
 
 def _coordinate_box(tooltip: str, name: str) -> QtWidgets.QDoubleSpinBox:
@@ -18,13 +19,6 @@ def _coordinate_box(tooltip: str, name: str) -> QtWidgets.QDoubleSpinBox:
     box.setKeyboardTracking(False)
     box.setToolTip(tooltip)
     return box
-
-
-def _value_label(name: str) -> QtWidgets.QLabel:
-    label = QtWidgets.QLabel(objectName=name)
-    label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
-    label.setStyleSheet("font-family: monospace;")
-    return label
 
 
 class PointPanel(QtWidgets.QWidget):
@@ -49,11 +43,11 @@ class PointPanel(QtWidgets.QWidget):
         self.value_name = QtWidgets.QLabel("f")
         self.fx_name = QtWidgets.QLabel("∂f/∂x")
         self.fy_name = QtWidgets.QLabel("∂f/∂y")
-        self.value_label = _value_label("pointValue")
-        self.fx_label = _value_label("pointFx")
-        self.fy_label = _value_label("pointFy")
-        self.grad_label = _value_label("pointGradient")
-        self.norm_label = _value_label("pointGradNorm")
+        self.value_label = number_label("pointValue")
+        self.fx_label = number_label("pointFx")
+        self.fy_label = number_label("pointFy")
+        self.grad_label = number_label("pointGradient")
+        self.norm_label = number_label("pointGradNorm")
         form.addRow(self.value_name, self.value_label)
         form.addRow(self.fx_name, self.fx_label)
         form.addRow(self.fy_name, self.fy_label)
@@ -67,8 +61,8 @@ class PointPanel(QtWidgets.QWidget):
         formula_layout = QtWidgets.QFormLayout(formulas)
         self.fx_formula_name = QtWidgets.QLabel("∂f/∂x =")
         self.fy_formula_name = QtWidgets.QLabel("∂f/∂y =")
-        self.fx_formula = _value_label("formulaFx")
-        self.fy_formula = _value_label("formulaFy")
+        self.fx_formula = number_label("formulaFx")
+        self.fy_formula = number_label("formulaFy")
         for label in (self.fx_formula, self.fy_formula):
             label.setWordWrap(True)
         formula_layout.addRow(self.fx_formula_name, self.fx_formula)
