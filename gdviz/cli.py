@@ -94,15 +94,64 @@ def _gui_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_scene_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--scene", metavar="FILE.json", help=f"take {what}")
+
+
+def _from_scene(args: argparse.Namespace, needs: dict[str, str]) -> argparse.Namespace:
+    """Fill options left out from --scene; each still missing is an error naming it.
+
+    needs maps an option (dest) to what the scene gives for it: "function", "point",
+    "limit_point", "dataset" or "log_base".
+    """
+    scene = None
+    if getattr(args, "scene", None) is not None:
+        from gdviz.core.scene import load_scene
+
+        scene = load_scene(args.scene)
+    for dest, what in needs.items():
+        if getattr(args, dest) is not None:
+            continue
+        if scene is None:
+            raise UsageError(f"--{dest.replace('_', '-')} is needed (or --scene FILE)")
+        setattr(args, dest, _scene_value(scene, what, args.scene))
+    return args
+
+
+def _scene_value(scene, what: str, path: str):
+    from gdviz.core.logistic import Dataset
+    from gdviz.core.presets import get_preset
+
+    source = scene.source
+    if what == "point":
+        return f"{scene.point[0]!r},{scene.point[1]!r}"
+    if what == "limit_point":
+        return f"{scene.limits.x0!r},{scene.limits.y0!r}"
+    if what == "log_base":
+        return scene.log_base
+    if what == "function":
+        text = source.expression
+        if source.kind == "preset":
+            text = get_preset(source.preset).expression
+        if not text:
+            raise UsageError(f"--scene {path}: its surface is a loss, not a typed function")
+        return text
+    if source.kind == "dataset":
+        return Dataset(source.dataset_x, source.dataset_y)
+    if source.kind == "preset" and get_preset(source.preset).kind == "logistic":
+        return "lecture"
+    raise UsageError(f"--scene {path}: its surface is a function, not a dataset's loss")
+
+
 def _eval_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gdviz eval",
         description="f, its partial derivatives, |∇f|, forward secants, a directional derivative.",
     )
-    parser.add_argument("--function", required=True, metavar="EXPR", help="f(x, y) or f(x, y, z)")
+    parser.add_argument("--function", metavar="EXPR", help="f(x, y) or f(x, y, z)")
+    _add_scene_option(parser, "the function and the point of a saved scene")
     parser.add_argument(
         "--at",
-        required=True,
         metavar="X,Y[,Z]",
         help="the point, e.g. 2,2.5 or -1,0; three numbers evaluate f(x, y, z), e.g. 1,3,4",
     )
@@ -204,7 +253,7 @@ def run_eval(argv: Sequence[str]) -> int:
     from gdviz.core.surfaces import ExpressionSurface
     from gdviz.core.window import Window
 
-    args = _eval_parser().parse_args(argv)
+    args = _from_scene(_eval_parser().parse_args(argv), {"function": "function", "at": "point"})
     delta = _positive_finite(args.delta, "--delta", allow_negative=True)
     count = len(args.at.split(","))
     if count == 3:
@@ -356,9 +405,10 @@ def _limit_parser() -> argparse.ArgumentParser:
         description="Approach a point along paths and print f there: does the limit exist? "
         "With --one-variable, one-sided limits of g(x) (also at inf / -inf).",
     )
-    parser.add_argument("--function", required=True, metavar="EXPR", help="f(x, y), or g(x)")
+    parser.add_argument("--function", metavar="EXPR", help="f(x, y), or g(x)")
+    _add_scene_option(parser, "the function and the limit point of a saved scene")
     parser.add_argument(
-        "--at", required=True, metavar="X0,Y0", help="the point (with --one-variable: A, inf, -inf)"
+        "--at", metavar="X0,Y0", help="the point (with --one-variable: A, inf, -inf)"
     )
     parser.add_argument(
         "--slope", action="append", default=[], metavar="M", help="the line y − y0 = M(x − x0)"
@@ -425,7 +475,9 @@ def _value_text(value: float) -> str:
 
 
 def run_limit(argv: Sequence[str]) -> int:
-    args = _limit_parser().parse_args(argv)
+    args = _from_scene(
+        _limit_parser().parse_args(argv), {"function": "function", "at": "limit_point"}
+    )
     if args.one_variable:
         return _run_limit_1d(args)
     from gdviz.core.expression import parse_expression
@@ -655,12 +707,9 @@ def _likelihood_parser() -> argparse.ArgumentParser:
         description="The lecture's likelihood table for z = W·x + B: z, a = σ(z), P(Y = yᵢ) per "
         "example, then L = Π P, log L and the cost −(1/m)·log L.",
     )
-    parser.add_argument(
-        "--dataset", required=True, metavar="lecture|FILE.csv", help="the examples (x,y CSV)"
-    )
-    parser.add_argument(
-        "--model", required=True, metavar="W,B", help="weight and bias, e.g. 0.5,-4 or 1,-25"
-    )
+    parser.add_argument("--dataset", metavar="lecture|FILE.csv", help="the examples (x,y CSV)")
+    _add_scene_option(parser, "the dataset, model (the point) and log base of a saved scene")
+    parser.add_argument("--model", metavar="W,B", help="weight and bias, e.g. 0.5,-4 or 1,-25")
     parser.add_argument(
         "--log-base",
         default="e",
@@ -701,9 +750,17 @@ def run_likelihood(argv: Sequence[str]) -> int:
     from gdviz.core.logistic import Dataset, load_dataset_csv, log_base_label, parse_log_base
 
     args = _likelihood_parser().parse_args(argv)
+    if args.scene is not None and "--log-base" not in argv:
+        args.log_base = None
+    args = _from_scene(args, {"dataset": "dataset", "model": "point", "log_base": "log_base"})
     w, b = parse_numbers(args.model, 2, "--model")
     log_base = parse_log_base(args.log_base)
-    dataset = Dataset.lecture() if args.dataset == "lecture" else load_dataset_csv(args.dataset)
+    if isinstance(args.dataset, Dataset):
+        dataset, args.dataset = args.dataset, f"{args.scene} (its dataset)"
+    elif args.dataset == "lecture":
+        dataset = Dataset.lecture()
+    else:
+        dataset = load_dataset_csv(args.dataset)
     table = likelihood_table(dataset, w, b, log_base)
     small = small_probability_rows(table)
     wrong = misclassified(dataset, w, b)
