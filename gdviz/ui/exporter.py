@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gdviz.core.animation import AnimationPlan, FrameState
+from gdviz.core.calculus import point_report
 from gdviz.core.step_text import number
 from gdviz.render.capture import FrameCapture
 from gdviz.render.overlay import Overlay, draw_overlay
@@ -119,8 +120,11 @@ def _overlay(window, runs, state: FrameState, request: FrameRequest) -> Overlay:
     if state.delta is not None:
         lines.append((f"Δ = {state.delta:.2e}", "#ffd166"))
     if state.angle is not None:
-        d = window.direction_panel.labels["derivative"].text()
-        lines.append((f"u at {state.angle:.0f}°: D_u f = {d}", "#ffd166"))
+        x, y = window.point
+        at = point_report(surface, x, y)
+        u = (math.cos(math.radians(state.angle)), math.sin(math.radians(state.angle)))
+        derivative = at.f_x * u[0] + at.f_y * u[1]
+        lines.append((f"u at {state.angle:.0f}°: D_u f = {number(derivative, 6)}", "#ffd166"))
     return Overlay(
         title=request.title if request.title is not None else surface.title,
         subtitle=surface.formula if surface.formula not in surface.title else "",

@@ -16,6 +16,19 @@ def number_label(name: str, wrap: bool = False) -> QtWidgets.QLabel:
     return label
 
 
+def number_box(
+    name: str, tooltip: str, limit: float = 1e6, decimals: int = 6, step: float = 0.1
+) -> QtWidgets.QDoubleSpinBox:
+    """A spin box for a coordinate in [−limit, limit] that applies on Enter, not per keystroke."""
+    box = QtWidgets.QDoubleSpinBox(objectName=name)
+    box.setRange(-limit, limit)
+    box.setDecimals(decimals)
+    box.setSingleStep(step)
+    box.setKeyboardTracking(False)
+    box.setToolTip(tooltip)
+    return box
+
+
 class ScientificSpinBox(QtWidgets.QDoubleSpinBox):
     """A double spin box that prints and reads numbers such as 0.01, 1e-05 or 2.5e-3.
 

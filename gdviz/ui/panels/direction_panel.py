@@ -9,21 +9,11 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from gdviz.ui.formatting import format_number
-from gdviz.ui.widgets import ScientificSpinBox, number_label
+from gdviz.ui.widgets import ScientificSpinBox, number_box, number_label
 
 ROTATE_FRAME_MS = 40
 ROTATE_DEGREES_PER_FRAME = 3
 PLOT_BACKGROUND = "#1e1e24"
-
-
-def _component_box(name: str, tooltip: str) -> QtWidgets.QDoubleSpinBox:
-    box = QtWidgets.QDoubleSpinBox(objectName=name)
-    box.setRange(-1e6, 1e6)
-    box.setDecimals(6)
-    box.setSingleStep(0.1)
-    box.setKeyboardTracking(False)
-    box.setToolTip(tooltip)
-    return box
 
 
 class DirectionPanel(QtWidgets.QWidget):
@@ -70,8 +60,8 @@ class DirectionPanel(QtWidgets.QWidget):
         self.angle_box.setKeyboardTracking(False)
         self.angle_box.setToolTip("The angle of u in degrees")
         self.angle_box.valueChanged.connect(self._on_angle)
-        self.u1_box = _component_box("u1Box", "First component of u (normalised for you)")
-        self.u2_box = _component_box("u2Box", "Second component of u (normalised for you)")
+        self.u1_box = number_box("u1Box", "First component of u (normalised for you)")
+        self.u2_box = number_box("u2Box", "Second component of u (normalised for you)")
         for box in (self.u1_box, self.u2_box):
             box.editingFinished.connect(self._on_components)
         self.step_box = ScientificSpinBox(1e-10, 10.0, factor=10**0.25, objectName="stepBox")

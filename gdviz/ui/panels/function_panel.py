@@ -5,19 +5,10 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.presets import Preset
+from gdviz.ui.widgets import number_box
 
 ERROR_STYLE = "color: #ff6b6b; font-weight: 600;"
 NOTE_STYLE = "color: #9aa0a6;"
-
-
-def _bound_box(tooltip: str) -> QtWidgets.QDoubleSpinBox:
-    box = QtWidgets.QDoubleSpinBox()
-    box.setRange(-1e6, 1e6)
-    box.setDecimals(3)
-    box.setKeyboardTracking(False)
-    box.setToolTip(tooltip)
-    box.setMinimumWidth(80)
-    return box
 
 
 class FunctionPanel(QtWidgets.QWidget):
@@ -71,10 +62,15 @@ class FunctionPanel(QtWidgets.QWidget):
 
         window_box = QtWidgets.QGroupBox("View window")
         grid = QtWidgets.QGridLayout(window_box)
-        self.x_min_box = _bound_box("Left edge of the window (first axis)")
-        self.x_max_box = _bound_box("Right edge of the window (first axis)")
-        self.y_min_box = _bound_box("Near edge of the window (second axis)")
-        self.y_max_box = _bound_box("Far edge of the window (second axis)")
+        self.x_min_box, self.x_max_box, self.y_min_box, self.y_max_box = (
+            number_box(name, tip, decimals=3, step=1.0)
+            for name, tip in (
+                ("windowXMin", "Left edge of the window (first axis)"),
+                ("windowXMax", "Right edge of the window (first axis)"),
+                ("windowYMin", "Near edge of the window (second axis)"),
+                ("windowYMax", "Far edge of the window (second axis)"),
+            )
+        )
         self.x_axis_label = QtWidgets.QLabel("x")
         self.y_axis_label = QtWidgets.QLabel("y")
         grid.addWidget(self.x_axis_label, 0, 0)
@@ -86,6 +82,7 @@ class FunctionPanel(QtWidgets.QWidget):
         grid.addWidget(QtWidgets.QLabel("to"), 1, 2)
         grid.addWidget(self.y_max_box, 1, 3)
         for box in (self.x_min_box, self.x_max_box, self.y_min_box, self.y_max_box):
+            box.setMinimumWidth(80)
             box.editingFinished.connect(self._on_window_edited)
 
         self.resolution_box = QtWidgets.QSpinBox(objectName="resolutionBox")

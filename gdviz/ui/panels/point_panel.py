@@ -8,17 +8,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.calculus import PointReport
 from gdviz.ui.formatting import format_number
-from gdviz.ui.widgets import number_label
-
-
-def _coordinate_box(tooltip: str, name: str) -> QtWidgets.QDoubleSpinBox:
-    box = QtWidgets.QDoubleSpinBox(objectName=name)
-    box.setRange(-1e9, 1e9)
-    box.setDecimals(6)
-    box.setSingleStep(0.1)
-    box.setKeyboardTracking(False)
-    box.setToolTip(tooltip)
-    return box
+from gdviz.ui.widgets import number_box, number_label
 
 
 class PointPanel(QtWidgets.QWidget):
@@ -31,8 +21,12 @@ class PointPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         box = QtWidgets.QGroupBox("Point")
         form = QtWidgets.QFormLayout(box)
-        self.x_box = _coordinate_box("First coordinate of the point (Enter applies)", "pointX")
-        self.y_box = _coordinate_box("Second coordinate of the point (Enter applies)", "pointY")
+        self.x_box = number_box(
+            "pointX", "First coordinate of the point (Enter applies)", limit=1e9
+        )
+        self.y_box = number_box(
+            "pointY", "Second coordinate of the point (Enter applies)", limit=1e9
+        )
         self.x_label = QtWidgets.QLabel("x")
         self.y_label = QtWidgets.QLabel("y")
         form.addRow(self.x_label, self.x_box)
