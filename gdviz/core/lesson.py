@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from gdviz.core.resources import resource_path
-from gdviz.core.scene import (
-    Scene,
+from gdviz.core.document_reader import (
+    FieldReader,
     SceneError,
-    _Reader,
-    _shown,
     parse_json_document,
     read_document_bytes,
-    scene_from_dict,
+    shown_value,
 )
+from gdviz.core.resources import resource_path
+from gdviz.core.scene import Scene, scene_from_dict
 
 LESSON_SCHEMA_VERSION = 1
 _LESSON_KEYS = ("schema_version", "title", "steps")
@@ -32,6 +31,7 @@ class LessonStep:
     numbers: tuple[tuple[str, str], ...]
     errata: str
     scene: Scene
+    fields: tuple[str, ...] = ()  # the scene fields the step sets; the others stay as they are
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,12 @@ def lesson_from_json(text: str | bytes) -> Lesson:
 
 def lesson_from_dict(data: Any) -> Lesson:
     """Validate a parsed lesson object."""
-    r = _Reader("")
+    r = FieldReader("")
     r.require_object(data)
     r.check_keys(data, _LESSON_KEYS, required=("schema_version", "title", "steps"))
     version = data["schema_version"]
     if isinstance(version, bool) or not isinstance(version, int):
-        raise SceneError(f"schema_version: expected a whole number, got {_shown(version)}")
+        raise SceneError(f"schema_version: expected a whole number, got {shown_value(version)}")
     if version > LESSON_SCHEMA_VERSION:
         raise SceneError(
             f"schema_version {version} is newer than this gdviz understands "
@@ -65,25 +65,25 @@ def lesson_from_dict(data: Any) -> Lesson:
     title = r.text(data, "title")
     steps = data["steps"]
     if not isinstance(steps, list) or not steps:
-        raise SceneError(f"steps: expected a non-empty list of steps, got {_shown(steps)}")
+        raise SceneError(f"steps: expected a non-empty list of steps, got {shown_value(steps)}")
     return Lesson(title, tuple(_read_step(f"steps[{i}]", s) for i, s in enumerate(steps)))
 
 
 def _read_step(path: str, data: Any) -> LessonStep:
-    r = _Reader(path)
+    r = FieldReader(path)
     r.require_object(data)
     r.check_keys(data, _STEP_KEYS, required=("title", "caption", "scene"))
     numbers = data.get("numbers", [])
     if not isinstance(numbers, list):
         raise r.sub("numbers").error(
-            f"expected a list of [label, value] pairs, got {_shown(numbers)}"
+            f"expected a list of [label, value] pairs, got {shown_value(numbers)}"
         )
     pairs = []
     for i, pair in enumerate(numbers):
         ok = isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
         if not ok:
             raise r.sub(f"numbers[{i}]").error(
-                f"expected [label, value] as two strings, got {_shown(pair)}"
+                f"expected [label, value] as two strings, got {shown_value(pair)}"
             )
         pairs.append((pair[0], pair[1]))
     return LessonStep(
@@ -92,7 +92,15 @@ def _read_step(path: str, data: Any) -> LessonStep:
         numbers=tuple(pairs),
         errata=r.text(data, "errata", "", allow_empty=True),
         scene=scene_from_dict(data["scene"], f"{path}.scene"),
+        fields=_named_fields(data["scene"]),
     )
+
+
+def _named_fields(scene: dict) -> tuple[str, ...]:
+    """What a step's scene names; a version-1 scene set every field, so it names them all."""
+    if scene.get("schema_version") == 1:
+        return tuple(f.name for f in fields(Scene))
+    return tuple(key for key in scene if key != "schema_version")
 
 
 def load_lesson(path: str | os.PathLike[str]) -> Lesson:

@@ -531,3 +531,22 @@ def infinity_verdict(limit: Limit1D) -> Verdict:
     return Verdict(
         limit.estimate is not None, limit.estimate, f"as x → {where}, g(x) {limit.verdict}"
     )
+
+
+def paths_of_spec(spec) -> list[LimitPath]:
+    """The paths a LimitSpec (gdviz.core.scene) names: lines, the vertical, parabolas, custom.
+
+    ValueError / ExpressionError name what is wrong (no path, a custom path half given).
+    """
+    paths = [line_path(m) for m in spec.slopes]
+    if spec.vertical:
+        paths.append(vertical_path())
+    paths += [parabola_path(k) for k in spec.parabolas]
+    x_text, y_text = spec.path_x.strip(), spec.path_y.strip()
+    if x_text or y_text:
+        if not (x_text and y_text):
+            raise ValueError("a custom path needs both x(t) and y(t)")
+        paths.append(parametric_path(x_text, y_text, spec.t0))
+    if not paths:
+        raise ValueError("choose at least one path")
+    return paths

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import json
-import math
 import os
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gdviz.core.document_reader import (
+    MAX_FILE_BYTES,
+    FieldReader,
+    SceneError,
+    dump_json,
+    parse_json_document,
+    read_document_bytes,
+    shown_value,
+)
 from gdviz.core.expression import ExpressionError, parse_expression
 from gdviz.core.optimizers import (
     OPTIMIZER_NAMES,
@@ -23,7 +30,7 @@ from gdviz.core.optimizers import (
 )
 from gdviz.core.presets import PresetError, get_preset
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SOURCE_KINDS: tuple[str, ...] = ("preset", "expression", "dataset")
 LOG_BASES: tuple[str, ...] = ("e", "10", "2")
@@ -40,18 +47,44 @@ PANELS: tuple[str, ...] = (
     "top",
 )
 CONSTRUCTIONS: tuple[str, ...] = ("partials", "direction", "gradient", "tangent_plane", "limits")
+# The tools, one tab each; a construction is drawn while its tool is active or while it is pinned.
+TOOLS: tuple[str, ...] = (
+    "function",
+    "descent",
+    "partials",
+    "direction",
+    "limits",
+    "derivative",
+    "likelihood",
+)
+CONSTRUCTION_TOOL: dict[str, str] = {
+    "partials": "partials",
+    "direction": "direction",
+    "gradient": "direction",
+    "tangent_plane": "direction",
+    "limits": "limits",
+}
+# The tool a v1 scene meant, from the panel it showed (the first one found in this order).
+PANEL_TOOL: dict[str, str] = {
+    "partials": "partials",
+    "direction": "direction",
+    "limits": "limits",
+    "derivative": "derivative",
+    "likelihood": "likelihood",
+    "data": "likelihood",
+    "step": "descent",
+    "loss": "descent",
+}
 MIN_RESOLUTION = 50
 MAX_RESOLUTION = 800
 MAX_RUN_STEPS = 1_000_000
 MAX_DATASET_ROWS = 10_000_000
-MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_EXPRESSION_CHARS = 10_000
 
 # MIGRATIONS[n] turns a version-n scene dict into a version-(n + 1) one; the loader chains them.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
 
-
-class SceneError(ValueError):
-    """A scene (or lesson) document that cannot be used; the message names the bad field."""
+__all__ = ["MAX_FILE_BYTES", "SceneError", "dump_json", "parse_json_document"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +112,7 @@ class RunSpec:
     start: tuple[float, float] = (0.0, 0.0)
     max_steps: int = 1000
     tol: float = 1e-6
+    recorded: int | None = None  # steps recorded when saved; None: as many as max_steps allows
 
     def hyperparameters(self) -> Hyperparameters:
         """The optimizer knobs as gdviz.core.optimizers takes them."""
@@ -97,6 +131,23 @@ class LimitSpec:
     path_x: str = "t"
     path_y: str = "t^2"
     t0: float = 0.0
+
+
+@dataclass(frozen=True)
+class DerivativeSpec:
+    """The one-variable derivative: g(x), the point a and the secant's step Δx."""
+
+    g: str = "sqrt(x)"
+    a: float = 4.0
+    dx: float = 1.0
+
+
+@dataclass(frozen=True)
+class OneVariableSpec:
+    """One-variable limits of g(x) as x → at: a number, inf or -inf; several with commas."""
+
+    g: str = "1/x"
+    at: str = "0"
 
 
 @dataclass(frozen=True)
@@ -127,6 +178,19 @@ class Scene:
     camera: Camera = field(default_factory=Camera)
     panels: tuple[str, ...] = ()
     shown: tuple[str, ...] = ()
+    derivative: DerivativeSpec = field(default_factory=DerivativeSpec)
+    # The first is the one being edited; the others are shown beside it (a lesson's examples).
+    one_variable: tuple[OneVariableSpec, ...] = (OneVariableSpec(),)
+    tool: str = "function"
+    pinned: tuple[str, ...] = ()
+
+    def drawn_constructions(self) -> tuple[str, ...]:
+        """The constructions on screen: shown ones whose tool is active, and pinned ones."""
+        return tuple(
+            name
+            for name in self.shown
+            if CONSTRUCTION_TOOL[name] == self.tool or CONSTRUCTION_TOOL[name] in self.pinned
+        )
 
 
 def scene_for_preset(name: str) -> Scene:
@@ -140,7 +204,7 @@ def scene_for_preset(name: str) -> Scene:
         source=SurfaceSource("preset", preset=name),
         window=(w.x_min, w.x_max, w.y_min, w.y_max),
         log_height=preset.height_scale != "linear",
-        log_base="10" if preset.height_scale == "log10" else "e",
+        log_base="e",
         point=preset.start,
     )
 
@@ -194,6 +258,7 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
                 "start": _floats(run.start),
                 "max_steps": int(run.max_steps),
                 "tol": float(run.tol),
+                **({} if run.recorded is None else {"recorded": int(run.recorded)}),
             }
             for run in scene.runs
         ],
@@ -205,31 +270,19 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
         },
         "panels": list(scene.panels),
         "shown": list(scene.shown),
+        "derivative": {
+            "g": scene.derivative.g,
+            "a": float(scene.derivative.a),
+            "dx": float(scene.derivative.dx),
+        },
+        "one_variable": [{"g": spec.g, "at": spec.at} for spec in scene.one_variable],
+        "tool": scene.tool,
+        "pinned": list(scene.pinned),
     }
 
 
 def _floats(values: Sequence[float]) -> list[float]:
     return [float(v) for v in values]
-
-
-def dump_json(value: Any) -> str:
-    """Deterministic JSON: 2-space indent, number/string lists on one line, trailing newline."""
-    return _dump(value, 0) + "\n"
-
-
-def _dump(value: Any, depth: int) -> str:
-    pad, inner = "  " * depth, "  " * (depth + 1)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [f"{inner}{json.dumps(k)}: {_dump(v, depth + 1)}" for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
-    if isinstance(value, list):
-        if all(not isinstance(v, (dict, list)) for v in value):
-            return "[" + ", ".join(_dump(v, depth + 1) for v in value) + "]"
-        return "[\n" + ",\n".join(inner + _dump(v, depth + 1) for v in value) + "\n" + pad + "]"
-    # json.dumps writes floats with repr, so they read back bit for bit; NaN/inf are refused.
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def scene_to_json(scene: Scene) -> str:
@@ -243,31 +296,6 @@ def scene_to_json(scene: Scene) -> str:
 # ---------------------------------------------------------------- reading
 
 
-def parse_json_document(text: str | bytes) -> Any:
-    """JSON text (or UTF-8 bytes, BOM allowed) parsed, with SceneError naming line and column."""
-    if isinstance(text, (bytes, bytearray)):
-        try:
-            text = bytes(text).decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise SceneError(
-                f"not a text file: byte 0x{err.object[err.start]:02x} at offset {err.start} "
-                "is not UTF-8"
-            ) from None
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise SceneError("the file is empty")
-    if "\x00" in text:
-        raise SceneError("not a text file (it contains NUL bytes)")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise SceneError(
-            f"not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
-        ) from None
-    except RecursionError:
-        raise SceneError("not valid JSON: nested too deeply") from None
-
-
 def scene_from_json(text: str | bytes) -> Scene:
     """Parse and validate a scene document; SceneError names the first bad field."""
     return scene_from_dict(parse_json_document(text))
@@ -275,7 +303,7 @@ def scene_from_json(text: str | bytes) -> Scene:
 
 def scene_from_dict(data: Any, where: str = "") -> Scene:
     """Validate a parsed scene object; `where` prefixes field names (e.g. "steps[2].scene")."""
-    r = _Reader(where)
+    r = FieldReader(where)
     data = _migrated(r, data)
     r.check_keys(data, _SCENE_KEYS, required=("source",))
     source = _read_source(r.sub("source"), data["source"])
@@ -305,6 +333,10 @@ def scene_from_dict(data: Any, where: str = "") -> Scene:
         camera=_read_camera(r.sub("camera"), r.get(data, "camera", {})),
         panels=r.names(data, "panels", PANELS),
         shown=r.names(data, "shown", CONSTRUCTIONS),
+        derivative=_read_derivative(r.sub("derivative"), r.get(data, "derivative", {})),
+        one_variable=_read_one_variables(r.sub("one_variable"), r.get(data, "one_variable", [{}])),
+        tool=r.choice(data, "tool", TOOLS, "function"),
+        pinned=r.names(data, "pinned", TOOLS),
     )
 
 
@@ -324,17 +356,39 @@ _SCENE_KEYS = (
     "camera",
     "panels",
     "shown",
+    "derivative",
+    "one_variable",
+    "tool",
+    "pinned",
 )
 
 
-def _migrated(r: _Reader, data: Any) -> dict:
+def _v1_to_v2(data: dict) -> dict:
+    """Version 1 drew every shown construction: keep that by pinning the ones of other tools."""
+    shown = [name for name in data.get("shown", []) if name in CONSTRUCTION_TOOL]
+    panels = [name for name in data.get("panels", []) if isinstance(name, str)]
+    tools = [CONSTRUCTION_TOOL[name] for name in shown]
+    tools += [PANEL_TOOL[name] for name in panels if name in PANEL_TOOL]
+    tool = tools[0] if tools else "function"
+    pinned = []
+    for name in shown:
+        owner = CONSTRUCTION_TOOL[name]
+        if owner != tool and owner not in pinned:
+            pinned.append(owner)
+    return {**data, "tool": tool, "pinned": pinned}
+
+
+MIGRATIONS[1] = _v1_to_v2
+
+
+def _migrated(r: FieldReader, data: Any) -> dict:
     r.require_object(data)
     if "schema_version" not in data:
-        raise r.sub("schema_version").error("missing (this gdviz writes version 1)")
+        raise r.sub("schema_version").error(f"missing (this gdviz writes version {SCHEMA_VERSION})")
     version = data["schema_version"]
     vr = r.sub("schema_version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise vr.error(f"expected a whole number, got {_shown(version)}")
+        raise vr.error(f"expected a whole number, got {shown_value(version)}")
     if version > SCHEMA_VERSION:
         raise SceneError(
             f"{r.prefix}schema_version {version} is newer than this gdviz understands "
@@ -352,7 +406,7 @@ def _migrated(r: _Reader, data: Any) -> dict:
     return data
 
 
-def _read_source(r: _Reader, data: Any) -> SurfaceSource:
+def _read_source(r: FieldReader, data: Any) -> SurfaceSource:
     r.require_object(data)
     kind = r.choice(data, "kind", SOURCE_KINDS, None)
     if kind == "preset":
@@ -384,7 +438,7 @@ def _read_source(r: _Reader, data: Any) -> SurfaceSource:
     return SurfaceSource("dataset", dataset_x=xs, dataset_y=tuple(float(y) for y in ys))
 
 
-def _read_limits(r: _Reader, data: Any) -> LimitSpec:
+def _read_limits(r: FieldReader, data: Any) -> LimitSpec:
     r.require_object(data)
     d = LimitSpec()
     r.check_keys(data, tuple(LimitSpec.__dataclass_fields__))
@@ -410,13 +464,49 @@ def _read_limits(r: _Reader, data: Any) -> LimitSpec:
     )
 
 
-def _read_runs(r: _Reader, data: Any) -> tuple[RunSpec, ...]:
+def _read_derivative(r: FieldReader, data: Any) -> DerivativeSpec:
+    r.require_object(data)
+    r.check_keys(data, tuple(DerivativeSpec.__dataclass_fields__))
+    d = DerivativeSpec()
+    g = r.text(data, "g", d.g)
+    try:
+        parse_expression(g, ("x",))
+    except ExpressionError as err:
+        raise r.sub("g").error(str(err)) from None
+    dx = r.nonzero(data, "dx", d.dx)
+    return DerivativeSpec(g=g, a=r.number(data, "a", d.a), dx=dx)
+
+
+def _read_one_variables(r: FieldReader, data: Any) -> tuple[OneVariableSpec, ...]:
+    if not isinstance(data, list) or not data or len(data) > 20:
+        raise r.error(f"expected a list of 1 to 20 limits, got {shown_value(data)}")
+    return tuple(
+        _read_one_variable(r.sub(f"[{i}]", dot=False), item) for i, item in enumerate(data)
+    )
+
+
+def _read_one_variable(r: FieldReader, data: Any) -> OneVariableSpec:
+    r.require_object(data)
+    r.check_keys(data, tuple(OneVariableSpec.__dataclass_fields__))
+    d = OneVariableSpec()
+    g = r.text(data, "g", d.g)
+    try:
+        parse_expression(g, ("x",))
+    except ExpressionError as err:
+        raise r.sub("g").error(str(err)) from None
+    at = r.text(data, "at", d.at)
+    if len(at) > 100:
+        raise r.sub("at").error("too long (at most 100 characters)")
+    return OneVariableSpec(g=g, at=at)
+
+
+def _read_runs(r: FieldReader, data: Any) -> tuple[RunSpec, ...]:
     if not isinstance(data, list):
-        raise r.error(f"expected a list of runs, got {_shown(data)}")
+        raise r.error(f"expected a list of runs, got {shown_value(data)}")
     return tuple(_read_run(r.sub(f"[{i}]", dot=False), item) for i, item in enumerate(data))
 
 
-def _read_run(r: _Reader, data: Any) -> RunSpec:
+def _read_run(r: FieldReader, data: Any) -> RunSpec:
     r.require_object(data)
     r.check_keys(data, tuple(RunSpec.__dataclass_fields__), required=("optimizer", "start"))
     name = r.text(data, "optimizer")
@@ -436,6 +526,7 @@ def _read_run(r: _Reader, data: Any) -> RunSpec:
         start=r.numbers(data, "start", 2),
         max_steps=r.integer(data, "max_steps", d.max_steps, 1, MAX_RUN_STEPS),
         tol=r.number(data, "tol", d.tol),
+        recorded=(r.integer(data, "recorded", 0, 0, MAX_RUN_STEPS) if "recorded" in data else None),
     )
     if run.tol < 0:
         raise r.sub("tol").error(f"must be ≥ 0, got {run.tol:g}")
@@ -446,7 +537,7 @@ def _read_run(r: _Reader, data: Any) -> RunSpec:
     return run
 
 
-def _read_camera(r: _Reader, data: Any) -> Camera:
+def _read_camera(r: FieldReader, data: Any) -> Camera:
     r.require_object(data)
     r.check_keys(data, tuple(Camera.__dataclass_fields__))
     d = Camera()
@@ -467,146 +558,6 @@ def _read_camera(r: _Reader, data: Any) -> Camera:
         distance=distance,
         center=center,
     )
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return repr(value if len(value) <= 40 else value[:37] + "...")
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return {dict: "an object", list: "a list"}.get(type(value), type(value).__name__)
-
-
-class _Reader:
-    """Typed field access that raises SceneError naming the field by its JSON path."""
-
-    def __init__(self, path: str):
-        self.path = path
-
-    @property
-    def prefix(self) -> str:
-        return f"{self.path}." if self.path else ""
-
-    def sub(self, name: str, dot: bool = True) -> _Reader:
-        if not self.path:
-            return _Reader(name.lstrip("."))
-        return _Reader(f"{self.path}.{name}" if dot else f"{self.path}{name}")
-
-    def error(self, message: str) -> SceneError:
-        return SceneError(f"{self.path}: {message}" if self.path else message)
-
-    def require_object(self, data: Any) -> None:
-        if not isinstance(data, dict):
-            raise self.error(f"expected an object {{...}}, got {_shown(data)}")
-
-    def check_keys(self, data: dict, known: Sequence[str], required: Sequence[str] = ()) -> None:
-        for key in data:
-            if key not in known:
-                raise self.error(f"unknown field {key!r}")
-        for key in required:
-            if key not in data:
-                raise self.sub(key).error("missing (required)")
-
-    def get(self, data: Mapping, key: str, default: Any) -> Any:
-        return data.get(key, default)
-
-    def _value(self, data: Mapping, key: str, default: Any) -> Any:
-        if key in data:
-            return data[key]
-        if default is None:
-            raise self.sub(key).error("missing (required)")
-        return default
-
-    def number(self, data: Mapping, key: str, default: float | None = None) -> float:
-        return _finite(self.sub(key), self._value(data, key, default))
-
-    def nonzero(self, data: Mapping, key: str, default: float) -> float:
-        value = self.number(data, key, default)
-        if value == 0:
-            raise self.sub(key).error("must not be 0")
-        return value
-
-    def numbers(self, data: Mapping, key: str, n: int, default: Sequence | None = None) -> tuple:
-        value = self._value(data, key, default)
-        names = {2: "two", 3: "three", 4: "four"}
-        if not isinstance(value, (list, tuple)) or len(value) != n:
-            raise self.sub(key).error(f"expected {names.get(n, n)} numbers, got {_shown(value)}")
-        return tuple(_finite(self.sub(f"{key}[{i}]"), v) for i, v in enumerate(value))
-
-    def number_list(
-        self, data: Mapping, key: str, max_len: int, default: Sequence | None = None
-    ) -> tuple[float, ...]:
-        value = self._value(data, key, default)
-        sub = self.sub(key)
-        if not isinstance(value, (list, tuple)):
-            raise sub.error(f"expected a list of numbers, got {_shown(value)}")
-        if len(value) > max_len:
-            raise sub.error(f"too many values ({len(value)}; the limit is {max_len})")
-        return tuple(_finite(self.sub(f"{key}[{i}]"), v) for i, v in enumerate(value))
-
-    def integer(self, data: Mapping, key: str, default: int, low: int, high: int) -> int:
-        value = self._value(data, key, default)
-        sub = self.sub(key)
-        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise sub.error(f"expected a whole number, got {_shown(value)}")
-        if not low <= value <= high:
-            raise sub.error(f"must be between {low} and {high}, got {value}")
-        return value
-
-    def boolean(self, data: Mapping, key: str, default: bool) -> bool:
-        value = self._value(data, key, default)
-        if not isinstance(value, bool):
-            raise self.sub(key).error(f"expected true or false, got {_shown(value)}")
-        return value
-
-    def text(
-        self, data: Mapping, key: str, default: str | None = None, allow_empty: bool = False
-    ) -> str:
-        value = self._value(data, key, default)
-        if not isinstance(value, str):
-            raise self.sub(key).error(f"expected text, got {_shown(value)}")
-        if not allow_empty and not value.strip():
-            raise self.sub(key).error("must not be empty")
-        return value
-
-    def choice(self, data: Mapping, key: str, options: Sequence[str], default: str | None) -> str:
-        value = self._value(data, key, default)
-        if value not in options or not isinstance(value, str):
-            known = ", ".join(repr(o) for o in options)
-            raise self.sub(key).error(f"expected one of {known}, got {_shown(value)}")
-        return value
-
-    def names(self, data: Mapping, key: str, options: Sequence[str]) -> tuple[str, ...]:
-        value = self._value(data, key, [])
-        sub = self.sub(key)
-        if not isinstance(value, list):
-            raise sub.error(f"expected a list of names, got {_shown(value)}")
-        for i, name in enumerate(value):
-            if not isinstance(name, str) or name not in options:
-                raise self.sub(f"{key}[{i}]").error(
-                    f"unknown name {_shown(name)} (known: {', '.join(options)})"
-                )
-        if len(set(value)) != len(value):
-            raise sub.error("a name is listed twice")
-        return tuple(value)
-
-
-def _finite(r: _Reader, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise r.error(f"expected a number, got {_shown(value)}")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise r.error(f"must be a finite number, got {_shown(value)}")
-    return number
 
 
 # ---------------------------------------------------------------- files
@@ -639,24 +590,6 @@ def write_text_atomically(text: str, path: str | os.PathLike[str]) -> None:
         if isinstance(err, OSError):
             raise OSError(f"cannot save {target.name}: {err.strerror or err}") from err
         raise
-
-
-def read_document_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The file's bytes; OSError with the file name and the reason when it cannot be read."""
-    if not os.fspath(path).strip():  # Path('') is the current folder
-        raise OSError("cannot open a file with an empty name")
-    target = Path(path)
-    try:
-        size = target.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise OSError(f"cannot open {target.name}: too large ({size} bytes)")
-        return target.read_bytes()
-    except IsADirectoryError:
-        raise OSError(f"cannot open {target.name}: it is a folder") from None
-    except OSError as err:
-        if err.strerror is None:
-            raise
-        raise OSError(f"cannot open {target.name}: {err.strerror}") from err
 
 
 def save_scene(scene: Scene, path: str | os.PathLike[str]) -> None:

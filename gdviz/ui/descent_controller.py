@@ -1,19 +1,18 @@
-"""Descent runs on screen: starts runs in the worker, records their steps, draws them everywhere."""
+"""Descent runs on screen: runs the document's runs in the worker and draws them everywhere."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6 import QtCore
 
-from gdviz.core.descent import RunEnd, Step, StopReason, run
+from gdviz.core.descent import RunEnd, Step, StopReason, cancelled_end
 from gdviz.core.grid import SampledGrid, display_height, display_heights
-from gdviz.core.history import RunHistory
-from gdviz.core.optimizers import Optimizer, OptimizerError, make_optimizer
+from gdviz.core.optimizers import OptimizerError
+from gdviz.core.scene import RunSpec
 from gdviz.core.step_text import number
-from gdviz.core.surfaces import Surface
+from gdviz.model import Document, RunRecord
 from gdviz.render.contour_view import ContourView
 from gdviz.render.view3d import SurfaceView
 from gdviz.ui.panels.descent_panel import DescentPanel, RunSettings
@@ -33,42 +32,29 @@ def _rgba(color: str) -> tuple[float, float, float, float]:
     return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255, 1.0)
 
 
-@dataclass
-class DrawnRun:
-    """One run as the window knows it: its settings, colour and recorded steps."""
-
-    run_id: int
-    optimizer: Optimizer
-    start: tuple[float, float]
-    color: str
-    max_steps: int = 1000
-    tol: float = 1e-6
-    history: RunHistory = field(default_factory=RunHistory)
-    drawn: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TARGETS, 0))
-
-    @property
-    def label(self) -> str:
-        return f"{self.optimizer.name} α={number(self.optimizer.hp.lr, 3)}"
+def run_color(run_id: int) -> str:
+    """The colour of run `run_id` in every view, the plot and the exported frames."""
+    return RUN_COLORS[(run_id - 1) % len(RUN_COLORS)]
 
 
-def yield_from_all(steps, into: list) -> RunEnd:
-    """Drain a descent generator into a list and return its RunEnd."""
-    while True:
-        try:
-            into.append(next(steps))
-        except StopIteration as stop:
-            return stop.value
+def run_spec_of(settings: RunSettings) -> RunSpec:
+    """The Descent panel's settings as the document keeps them."""
+    hp = settings.hp
+    return RunSpec(
+        settings.optimizer, hp.lr, hp.momentum, hp.beta1, hp.beta2, hp.eps, hp.alpha,
+        max_steps=settings.max_steps, tol=settings.tol,
+    )  # fmt: skip
 
 
 class DescentController(QtCore.QObject):
-    """Owns the runs and the descent worker; keeps the views, plot and panels in step."""
+    """Runs the document's runs in the worker; draws them in the views, the plot and the panels."""
 
     status_message = QtCore.Signal(str, int)
     runs_changed = QtCore.Signal()
-    focus_step_shown = QtCore.Signal(int, int, float, float)  # run id, k, x, y
 
     def __init__(
         self,
+        doc: Document,
         view: SurfaceView,
         contour: ContourView,
         loss_plot: LossPlot,
@@ -77,11 +63,12 @@ class DescentController(QtCore.QObject):
         parent: QtCore.QObject | None = None,
     ):
         super().__init__(parent)
+        self.doc = doc
         self.view, self.contour, self.loss_plot = view, contour, loss_plot
         self.panel, self.step_panel = panel, step_panel
         self.worker = DescentWorker(self)
-        self.worker.steps_computed.connect(self._on_steps)
-        self.worker.run_finished.connect(self._on_finished)
+        self.worker.steps_computed.connect(self._on_worker_steps)
+        self.worker.run_finished.connect(self._on_worker_finished)
         self.worker.run_failed.connect(self._on_failed)
         self.worker.pause()  # a new worker plays at once; runs start when the user says so
         self.worker.set_speed(panel.speed())
@@ -89,33 +76,50 @@ class DescentController(QtCore.QObject):
         panel.reset_requested.connect(self.reset)
         panel.run_selected.connect(self._on_run_selected)
         loss_plot.iteration_scrubbed.connect(self.scrub)
-        self.surface: Surface | None = None
         self.grid: SampledGrid | None = None
-        self.runs: dict[int, DrawnRun] = {}
-        self.focus_run: int | None = None
         self.playing = False
-        self.scrub_k: int | None = None
-        self._next_id = 0
+        self._drawn: dict[int, dict[str, int]] = {}  # run id -> steps drawn in each target
+        self._compute_here = False  # a run being added is computed on this thread (export)
         self._refresh = QtCore.QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(REFRESH_MS)
         self._refresh.timeout.connect(self._draw_new_steps)
+        events = doc.events
+        events.surface_changed.connect(self._on_surface_changed)
+        events.runs_changed.connect(self._sync_runs)
+        events.run_stepped.connect(self._on_stepped)
+        events.run_finished.connect(self._on_finished)
+        events.focus_changed.connect(self._on_focus_changed)
+        events.run_settings_changed.connect(self._show_settings)
+        self._on_surface_changed()
+        self._show_settings()
+        self._sync_runs()
 
-    # --- the surface under the runs -----------------------------------------------------
-    def set_surface(self, surface: Surface) -> None:
-        """A new surface: every run is removed (their paths belong to the old one)."""
-        self.reset()
-        self.surface = surface
-        self.loss_plot.set_axis_name(surface.axis_names[2])
+    @property
+    def runs(self) -> dict[int, RunRecord]:
+        return self.doc.runs
 
-    def set_grid(self, grid: SampledGrid) -> None:
+    @property
+    def scrub_k(self) -> int | None:
+        return self.doc.scrub_k
+
+    # --- the surface under the runs -----------------------------------------------------------
+    def _on_surface_changed(self) -> None:
+        self.loss_plot.set_axis_name(self.doc.surface.axis_names[2])
+
+    def set_grid(self, grid: SampledGrid | None) -> None:
         """The grid was re-sampled (resolution, log height): redraw paths at the new heights."""
         self.grid = grid
-        for drawn in self.runs.values():
-            drawn.drawn = dict.fromkeys(TARGETS, 0)  # redrawn whole at the new heights
+        for drawn in self._drawn.values():
+            drawn.update({"3d": 0, "contour": 0})  # redrawn whole at the new heights
         self._draw_new_steps()
 
-    # --- starting and stopping -----------------------------------------------------------------
+    def _show_settings(self) -> None:
+        lr = self.doc.run_settings.lr
+        if lr != self.panel.lr_box.value():
+            self.panel.lr_box.setValue(lr)
+
+    # --- starting and stopping ------------------------------------------------------------------
     def add_run(
         self,
         start: tuple[float, float],
@@ -126,62 +130,62 @@ class DescentController(QtCore.QObject):
 
         synchronous runs it to the end here and now (headless export), not in the worker.
         """
-        if self.surface is None:
-            return None
-        settings = settings or self.panel.settings()
+        spec = run_spec_of(settings or self.panel.settings())
+        self._compute_here = synchronous
         try:
-            optimizer = make_optimizer(settings.optimizer, settings.hp)
-            steps = run(self.surface, start, optimizer, settings.max_steps, settings.tol)
+            run_id = self.doc.add_run(start, spec)
         except (OptimizerError, ValueError) as err:
             self.status_message.emit(f"Cannot start the run: {err}", 10000)
             self.step_panel.show_status(f"Cannot start the run: {err}", problem=True)
             return None
-        self._next_id += 1
-        run_id = self._next_id
-        color = RUN_COLORS[(run_id - 1) % len(RUN_COLORS)]
-        drawn = DrawnRun(
-            run_id, optimizer, (float(start[0]), float(start[1])), color,
-            settings.max_steps, settings.tol,
-        )  # fmt: skip
-        self.runs[run_id] = drawn
-        if self.focus_run is None:
-            self.focus_run = run_id
-        self.loss_plot.set_curve(run_id, np.empty(0), np.empty(0), color, drawn.label)
-        self.panel.set_run_row(run_id, color, f"{drawn.label} from {self._coords(start)}: ready")
+        finally:
+            self._compute_here = False
         if synchronous:
-            recorded: list = []
-            end = yield_from_all(steps, recorded)
-            self._on_steps(run_id, tuple(recorded))
-            self._on_finished(run_id, end)
-        else:
-            self.worker.start_run(run_id, steps)
-        self.runs_changed.emit()
+            self.doc.advance_run(run_id, spec.max_steps + 1)
         return run_id
+
+    def _sync_runs(self) -> None:
+        """Runs were added to or removed from the document: start, cancel, draw or undraw them."""
+        runs = self.doc.runs
+        for run_id in [r for r in self._drawn if r not in runs]:
+            self.worker.cancel(run_id)
+            del self._drawn[run_id]
+            self.view.remove_path(run_id)
+            self.contour.remove_path(run_id)
+            self.loss_plot.remove_curve(run_id)
+        if not runs:
+            self.loss_plot.clear()
+            self.panel.remove_run_rows()
+            self.step_panel.clear()
+            self._clear_arrows()
+            self.set_playing(False)
+        for run_id, record in runs.items():
+            if run_id in self._drawn:
+                continue
+            self._drawn[run_id] = dict.fromkeys(TARGETS, 0)
+            self.loss_plot.set_curve(
+                run_id, np.empty(0), np.empty(0), run_color(run_id), record.label
+            )
+            self._show_row(record)
+            if record.pending is not None and not self._compute_here:
+                steps, record.pending = record.pending, None  # the worker owns it from now on
+                self.worker.start_run(run_id, steps)
+        self._draw_new_steps()
+        self.runs_changed.emit()
 
     def reset(self) -> None:
         """Cancel and remove every run; the start point stays where it is."""
-        removed = list(self.runs)
-        self.runs.clear()  # first, so the cancelled runs' last signals find nothing to update
         self.worker.cancel_all()
-        for run_id in removed:
-            self.view.remove_path(run_id)
-            self.contour.remove_path(run_id)
-        self.focus_run = None
-        self.scrub_k = None
-        self.loss_plot.clear()
-        self.panel.remove_run_rows()
-        self.step_panel.clear()
-        self._clear_arrows()
+        self.doc.clear_runs()
         self.set_playing(False)
-        self.runs_changed.emit()
 
     @QtCore.Slot(bool)
     def set_playing(self, playing: bool) -> None:
         self.playing = playing
         self.panel.show_playing(playing)
         if playing:
-            self.scrub_k = None
-            self._show_all_heads()
+            if self.doc.scrub_k is not None:
+                self.doc.focus()
             self.worker.play()
         else:
             self.worker.pause()
@@ -189,12 +193,12 @@ class DescentController(QtCore.QObject):
     @QtCore.Slot()
     def step_once(self) -> None:
         self.set_playing(False)
-        self.scrub_k = None
-        self._show_all_heads()
+        if self.doc.scrub_k is not None:
+            self.doc.focus()
         self.worker.step_once()
 
     def has_unfinished_runs(self) -> bool:
-        return any(not d.history.finished for d in self.runs.values())
+        return any(not r.finished for r in self.doc.runs.values())
 
     def stop(self) -> None:
         """Cancel every run and join the worker thread (the window is closing)."""
@@ -202,86 +206,93 @@ class DescentController(QtCore.QObject):
 
     # --- steps arriving from the worker ----------------------------------------------------------
     @QtCore.Slot(int, object)
-    def _on_steps(self, run_id: int, batch: tuple[Step, ...]) -> None:
-        """Record the steps now; draw them with the next refresh (many batches, one redraw)."""
-        drawn = self.runs.get(run_id)
-        if drawn is None or not batch:
-            return
-        drawn.history.extend(batch)
-        if not self._refresh.isActive():
-            self._refresh.start()
-
-    def _draw_new_steps(self, targets: tuple[str, ...] = TARGETS) -> None:
-        """Bring the given views up to date with the steps recorded since they were drawn."""
-        for drawn in self.runs.values():
-            history = drawn.history
-            count = len(history)
-            for target in targets:
-                first = drawn.drawn[target]
-                if count == first:
-                    continue
-                drawn.drawn[target] = count
-                if target == "plot":
-                    self._draw_plot_and_panels(drawn, count)
-                elif self.grid is not None:
-                    self._draw_path(target, drawn, first)
-        if "plot" in targets and self.scrub_k is None:
-            self._show_focus_step()
-
-    def _draw_path(self, target: str, drawn: DrawnRun, first: int) -> None:
-        history, run_id = drawn.history, drawn.run_id
-        xs, ys = history.column("x")[first:], history.column("y")[first:]
-        if target == "3d":
-            zs = display_heights(self.grid, history.column("f")[first:])
-            if first == 0:
-                self.view.set_path(run_id, xs, ys, zs, _rgba(drawn.color))
-            else:
-                self.view.append_path(run_id, xs, ys, zs)
-        elif first == 0:
-            self.contour.set_path(run_id, xs, ys, _rgba(drawn.color))
-        else:
-            self.contour.append_path(run_id, xs, ys)
-
-    def _draw_plot_and_panels(self, drawn: DrawnRun, count: int) -> None:
-        history = drawn.history
-        self.loss_plot.update_curve(
-            drawn.run_id, np.arange(count, dtype=float), history.column("f")
-        )
-        if self.loss_plot.follow_check.isChecked():
-            self.loss_plot.set_cursor(count - 1)
-        if not history.finished:
-            self.panel.set_run_row(
-                drawn.run_id, drawn.color,
-                f"{drawn.label} from {self._coords(drawn.start)}: step {count - 1}",
-            )  # fmt: skip
+    def _on_worker_steps(self, run_id: int, batch: tuple[Step, ...]) -> None:
+        self.doc.record_steps(run_id, batch)
 
     @QtCore.Slot(int, object)
-    def _on_finished(self, run_id: int, end: RunEnd) -> None:
-        drawn = self.runs.get(run_id)
-        if drawn is None:
-            return
-        drawn.history.end = end
-        self._draw_new_steps()
-        problem = end.reason in (StopReason.DIVERGED, StopReason.LEFT_DOMAIN)
-        self.panel.set_run_row(
-            run_id, drawn.color, f"{drawn.label} from {self._coords(drawn.start)}: {end.message}"
-        )
-        self.status_message.emit(f"Run {run_id} ({drawn.label}): {end.message}", 15000)
-        if run_id == self.focus_run:
-            self.step_panel.show_status(end.message, problem)
-            self._show_focus_step()
-        if not self.has_unfinished_runs():
-            self.set_playing(False)
-        self.runs_changed.emit()
+    def _on_worker_finished(self, run_id: int, end: RunEnd) -> None:
+        self.doc.finish_run(run_id, end)
 
     @QtCore.Slot(int, str)
     def _on_failed(self, run_id: int, message: str) -> None:
-        drawn = self.runs.get(run_id)
-        if drawn is None:
+        record = self.doc.runs.get(run_id)
+        if record is None:
             return
-        drawn.history.end = RunEnd(StopReason.CANCELLED, max(len(drawn.history) - 1, 0), message)
+        self.doc.finish_run(run_id, cancelled_end(record.steps_taken()))
         self.status_message.emit(f"Run {run_id} failed: {message}", 15000)
         self.step_panel.show_status(f"Run failed: {message}", problem=True)
+
+    def _on_stepped(self, _run_id: int) -> None:
+        """Draw the new steps with the next refresh (many batches, one redraw)."""
+        if not self._refresh.isActive():
+            self._refresh.start()
+
+    def _draw_new_steps(self) -> None:
+        """Bring every view up to date with the steps recorded since it was drawn."""
+        for run_id, record in self.doc.runs.items():
+            drawn = self._drawn.get(run_id)
+            if drawn is None:
+                continue
+            count = len(record.history)
+            for target in TARGETS:
+                first = drawn[target]
+                if count == first:
+                    continue
+                if target == "plot":
+                    drawn[target] = count
+                    self._draw_plot_and_row(record, count)
+                elif self.grid is not None:
+                    drawn[target] = count
+                    self._draw_path(target, record, first)
+        if self.doc.scrub_k is None:
+            self._show_focus_step()
+
+    def _draw_path(self, target: str, record: RunRecord, first: int) -> None:
+        history, run_id = record.history, record.run_id
+        xs, ys = history.column("x")[first:], history.column("y")[first:]
+        color = _rgba(run_color(run_id))
+        if target == "3d":
+            zs = display_heights(self.grid, history.column("f")[first:])
+            if first == 0:
+                self.view.set_path(run_id, xs, ys, zs, color)
+            else:
+                self.view.append_path(run_id, xs, ys, zs)
+        elif first == 0:
+            self.contour.set_path(run_id, xs, ys, color)
+        else:
+            self.contour.append_path(run_id, xs, ys)
+
+    def _draw_plot_and_row(self, record: RunRecord, count: int) -> None:
+        ks = np.arange(count, dtype=float)
+        self.loss_plot.update_curve(record.run_id, ks, record.history.column("f"))
+        if self.loss_plot.follow_check.isChecked():
+            self.loss_plot.set_cursor(count - 1)
+        self._show_row(record)
+
+    def _show_row(self, record: RunRecord) -> None:
+        if record.finished:
+            state = record.history.end.message
+        elif len(record.history):
+            state = f"step {len(record.history) - 1}"
+        else:
+            state = "ready"
+        text = f"{record.label} from {self._coords(record.spec.start)}: {state}"
+        self.panel.set_run_row(record.run_id, run_color(record.run_id), text)
+
+    def _on_finished(self, run_id: int) -> None:
+        record = self.doc.runs.get(run_id)
+        if record is None:
+            return
+        self._draw_new_steps()
+        end = record.history.end
+        problem = end.reason in (StopReason.DIVERGED, StopReason.LEFT_DOMAIN)
+        self._show_row(record)
+        self.status_message.emit(f"Run {run_id} ({record.label}): {end.message}", 15000)
+        if run_id == self.doc.focus_run:
+            self.step_panel.show_status(end.message, problem)
+        if not self.has_unfinished_runs():
+            self.set_playing(False)
+        self.runs_changed.emit()
 
     # --- scrubbing and the focused run -------------------------------------------------------
     @QtCore.Slot(int)
@@ -289,53 +300,46 @@ class DescentController(QtCore.QObject):
         """Move every run's marker to step k (or its last step if it is shorter)."""
         if self.playing:
             self.set_playing(False)
-        self.scrub_k = max(int(k), 0)
-        for run_id, drawn in self.runs.items():
-            n = len(drawn.history)
-            if n:
-                head = min(self.scrub_k, n - 1)
-                self.view.set_path_head(run_id, head)
-                self.contour.set_path_head(run_id, head)
-        self._show_focus_step()
+        self.doc.focus(None, k)
 
-    def _show_all_heads(self) -> None:
-        for run_id in self.runs:
-            self.view.set_path_head(run_id, None)
-            self.contour.set_path_head(run_id, None)
+    def _on_focus_changed(self) -> None:
+        for run_id, record in self.doc.runs.items():
+            if run_id not in self._drawn or not len(record.history):
+                continue
+            head = self.doc.head(run_id)
+            self.view.set_path_head(run_id, head)
+            self.contour.set_path_head(run_id, head)
+        self._show_focus_step()
 
     @QtCore.Slot(int)
     def _on_run_selected(self, run_id: int) -> None:
-        if run_id in self.runs:
-            self.focus_run = run_id
-            self._show_focus_step()
+        if run_id in self.doc.runs and run_id != self.doc.focus_run:
+            self.doc.focus(run_id, self.doc.scrub_k)
 
     def focused_step_k(self) -> int | None:
-        drawn = self.runs.get(self.focus_run) if self.focus_run else None
-        if drawn is None or not len(drawn.history):
-            return None
-        last = len(drawn.history) - 1
-        return last if self.scrub_k is None else min(self.scrub_k, last)
+        focused = self.doc.focused_step()
+        return None if focused is None else focused[1]
 
     def _show_focus_step(self) -> None:
-        k = self.focused_step_k()
-        if k is None or self.surface is None:
+        focused = self.doc.focused_step()
+        if focused is None:
             return
-        drawn = self.runs[self.focus_run]
-        step = drawn.history.step(k)
-        previous = drawn.history.step(k - 1) if k > 0 else None
-        title = f"Run {drawn.run_id}: {drawn.optimizer.title}, α = {number(drawn.optimizer.hp.lr)}"
-        self.step_panel.show_step(title, previous, step, drawn.optimizer, self.surface.axis_names)
-        self.focus_step_shown.emit(drawn.run_id, step.k, step.point[0], step.point[1])
-        self._draw_arrows(drawn, step)
+        record, k = focused
+        step = record.history.step(k)
+        previous = record.history.step(k - 1) if k > 0 else None
+        self.step_panel.show_step(
+            record.title, previous, step, record.optimizer, self.doc.surface.axis_names
+        )
+        self._draw_arrows(record, step)
 
-    def _draw_arrows(self, drawn: DrawnRun, step: Step) -> None:
+    def _draw_arrows(self, record: RunRecord, step: Step) -> None:
         if self.grid is None:
             return
-        lr = drawn.optimizer.hp.lr
+        lr = record.optimizer.hp.lr
         x, y = step.point
         z = display_height(self.grid, step.value)
         arrows = {"step": (-lr * step.gradient[0], -lr * step.gradient[1], STEP_ARROW_COLOR)}
-        if step.velocity is not None and drawn.optimizer.name in ("momentum", "nesterov"):
+        if step.velocity is not None and record.optimizer.name in ("momentum", "nesterov"):
             vx, vy = step.velocity
             arrows["velocity"] = (-lr * vx, -lr * vy, VELOCITY_ARROW_COLOR)
         else:
@@ -346,7 +350,7 @@ class DescentController(QtCore.QObject):
                 self.view.clear_arrows(key)
                 self.contour.clear_arrows(key)
                 continue
-            end = float(self.surface.value(x + dx, y + dy))
+            end = float(self.doc.surface.value(x + dx, y + dy))
             dz = display_height(self.grid, end) - z if math.isfinite(end) else 0.0
             self.view.set_arrows(key, [(x, y, z, dx, dy, dz if math.isfinite(dz) else 0.0, color)])
             self.contour.set_arrows(key, [(x, y, dx, dy, color)])

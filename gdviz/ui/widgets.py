@@ -29,6 +29,13 @@ def number_box(
     return box
 
 
+def pin_check(name: str) -> QtWidgets.QCheckBox:
+    """ "Keep drawn": a tool's construction stays on the surface while another tool is active."""
+    check = QtWidgets.QCheckBox("Keep drawn when another tab is active", objectName=name)
+    check.setToolTip("Pin this construction: it stays on the surface whatever tab you open")
+    return check
+
+
 class ScientificSpinBox(QtWidgets.QDoubleSpinBox):
     """A double spin box that prints and reads numbers such as 0.01, 1e-05 or 2.5e-3.
 

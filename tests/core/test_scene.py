@@ -228,7 +228,7 @@ def test_newer_version_is_refused() -> None:
     with pytest.raises(SceneError) as info:
         scene_from_json(_mutated("schema_version", 7))
     assert str(info.value) == (
-        "schema_version 7 is newer than this gdviz understands (1): update gdviz"
+        "schema_version 7 is newer than this gdviz understands (2): update gdviz"
     )
 
 

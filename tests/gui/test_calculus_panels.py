@@ -146,13 +146,17 @@ def test_limits_panel_custom_path_errors_keep_the_table(main_window, qtbot):
     window.load_preset("limit-example")
     qtbot.waitUntil(lambda: window.grid is not None, timeout=10000)
     panel = window.limits_panel
+    panel.custom_x.setText("")
+    panel.custom_y.setText("")
     panel.compute_requested.emit()
     rows = panel.table.rowCount()
+    assert window.doc.scene.limits.path_x == ""
     panel.custom_x.setText("t +* 2")
     panel.custom_y.setText("t^2")
     panel.compute_requested.emit()
     assert panel.error_label.isVisible() and "column" in panel.error_label.text()
     assert panel.table.rowCount() == rows
+    assert window.doc.scene.limits.path_x == ""  # the bad path never reached the document
     panel.custom_x.setText("t + 1")  # at t = 0 this is (1, 0), not (0, 0)
     panel.compute_requested.emit()
     assert "does not pass through" in panel.error_label.text()

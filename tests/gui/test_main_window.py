@@ -132,11 +132,11 @@ def test_point_outside_the_domain_hides_the_marker_and_says_so(main_window, qtbo
 
 def test_invalid_window_edit_is_refused_and_the_old_window_kept(main_window):
     window = main_window
-    old = window._window
+    old = window.doc.scene.window
     panel = window.function_panel
     panel.x_min_box.setValue(10.0)  # x_min > x_max
     panel.x_min_box.editingFinished.emit()
-    assert window._window == old
+    assert window.doc.scene.window == old
     assert panel.error_label.isVisible()
     assert "x_min" in panel.error_label.text()
 

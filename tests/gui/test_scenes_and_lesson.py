@@ -217,7 +217,7 @@ def test_presenter_mode_shows_only_the_lessons_panels_and_arrows_step(main_windo
         assert window.is_presenting()
         visible = {d.objectName() for d in window.findChildren(QtWidgets.QDockWidget)
                    if d.isVisible()}  # fmt: skip
-        assert "lessonDock" in visible and "xyDock" in visible
+        assert "lessonDock" in visible and "partialsDock" in visible
         assert "functionDock" not in visible and "lossDock" not in visible
         qtbot.keyClick(window, Qt.Key_Right)
         assert window.lesson_panel.current_index() == 9
@@ -231,8 +231,17 @@ def test_the_window_keeps_its_last_scene_for_next_time(qtbot, gl_context, tmp_pa
     from PySide6 import QtCore
 
     from gdviz.ui.main_window import MainWindow
+    from gdviz.ui.scene_files import SceneFiles
 
-    monkeypatch.setattr(MainWindow, "last_scene_path", lambda self: tmp_path / "last.json")
+    monkeypatch.setattr(SceneFiles, "last_scene_path", staticmethod(lambda: tmp_path / "last.json"))
+    # The moved point is an unsaved change: closing asks, and this user discards it.
+    asked = []
+
+    def discard(*_args):
+        asked.append(True)
+        return QtWidgets.QMessageBox.Discard
+
+    monkeypatch.setattr(QtWidgets.QMessageBox, "question", discard)
     settings = QtCore.QSettings(str(tmp_path / "gdviz.ini"), QtCore.QSettings.IniFormat)
     first = MainWindow(preset="saddle", settings=settings)
     qtbot.addWidget(first)
@@ -241,6 +250,7 @@ def test_the_window_keeps_its_last_scene_for_next_time(qtbot, gl_context, tmp_pa
     first.move_point(-0.75, 0.5)
     first._export_size = (640, 360)
     first.close()
+    assert asked == [True]
     second = MainWindow(settings=settings)
     qtbot.addWidget(second)
     second.show()

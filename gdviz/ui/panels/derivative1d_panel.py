@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.derivative1d import secant_1d, secant_table_1d, tangent_line_1d
 from gdviz.core.expression import ExpressionError, parse_expression
+from gdviz.core.scene import DerivativeSpec
 from gdviz.ui.formatting import format_number
 from gdviz.ui.widgets import LogSlider, ScientificSpinBox
 
@@ -19,6 +20,8 @@ DX_MIN, DX_MAX = 1e-10, 10.0
 
 class Derivative1DPanel(QtWidgets.QWidget):
     """g typed by the user (default √x), a point a, Δx; the numbers come from core.derivative1d."""
+
+    edited = QtCore.Signal()  # g (on Enter), a or Δx changed by the user
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -83,19 +86,30 @@ class Derivative1DPanel(QtWidgets.QWidget):
         layout.addWidget(self.table)
         layout.addStretch(1)
 
-        self.g_edit.returnPressed.connect(self.refresh)
-        self.a_box.valueChanged.connect(self.refresh)
+        self.g_edit.returnPressed.connect(self.edited)
+        self.a_box.valueChanged.connect(lambda _a: self.edited.emit())
         self.dx_box.valueChanged.connect(self._on_box)
         self.refresh()
+
+    def spec(self) -> DerivativeSpec:
+        return DerivativeSpec(self.g_edit.text(), self.a_box.value(), self.dx_box.value())
+
+    def show_spec(self, spec: DerivativeSpec) -> None:
+        """Set g, a and Δx (without emitting edits)."""
+        self.g_edit.setText(spec.g)
+        for box, value in ((self.a_box, spec.a), (self.dx_box, spec.dx)):
+            with QtCore.QSignalBlocker(box):
+                box.setValue(value)
+        self.dx_slider.set_log_value(min(max(spec.dx, DX_MIN), DX_MAX))
 
     def _on_slid(self, value: float) -> None:
         with QtCore.QSignalBlocker(self.dx_box):
             self.dx_box.setValue(value)
-        self.refresh()
+        self.edited.emit()
 
     def _on_box(self, value: float) -> None:
         self.dx_slider.set_log_value(value)
-        self.refresh()
+        self.edited.emit()
 
     def refresh(self) -> bool:
         """Recompute everything for the current g, a and Δx; a bad g keeps the old view."""

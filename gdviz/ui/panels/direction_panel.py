@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from gdviz.ui.formatting import format_number
-from gdviz.ui.widgets import ScientificSpinBox, number_box, number_label
+from gdviz.ui.widgets import ScientificSpinBox, number_box, number_label, pin_check
 
 ROTATE_FRAME_MS = 40
 ROTATE_DEGREES_PER_FRAME = 3
@@ -22,6 +22,7 @@ class DirectionPanel(QtWidgets.QWidget):
     direction_changed = QtCore.Signal(float, float)  # the vector as given (normalised by core)
     step_changed = QtCore.Signal(float)
     shown_toggled = QtCore.Signal(bool)
+    pinned_toggled = QtCore.Signal(bool)
     gradient_toggled = QtCore.Signal(bool)
     tangent_plane_toggled = QtCore.Signal(bool)
     close_up_requested = QtCore.Signal()
@@ -38,7 +39,9 @@ class DirectionPanel(QtWidgets.QWidget):
         self.plane_check = QtWidgets.QCheckBox("Show the tangent plane at the point")
         self.plane_check.setObjectName("tangentPlaneShow")
         self.plane_check.toggled.connect(self.tangent_plane_toggled)
-        for check in (self.show_check, self.gradient_check, self.plane_check):
+        self.pin_check = pin_check("directionPin")
+        self.pin_check.toggled.connect(self.pinned_toggled)
+        for check in (self.show_check, self.gradient_check, self.plane_check, self.pin_check):
             layout.addWidget(check)
         self.close_up_button = QtWidgets.QPushButton("Close-up of the point (Ctrl+F)")
         self.close_up_button.setObjectName("directionCloseUp")

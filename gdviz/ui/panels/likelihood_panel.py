@@ -131,6 +131,15 @@ class LikelihoodPanel(QtWidgets.QWidget):
         self._refresh_compare()
         return table
 
+    def show_no_model(self, message: str) -> None:
+        """Nothing to tabulate (the surface is not a loss): say so and clear the numbers."""
+        self._dataset = self._current = None
+        self.model_label.setText(message)
+        self.model.set_columns([])
+        for label in self.labels.values():
+            label.clear()
+        self.compare_table.clearContents()
+
     def _refresh_compare(self) -> None:
         if self._dataset is None or self._current is None:
             return

@@ -9,17 +9,10 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.expression import ExpressionError
-from gdviz.core.limits import (
-    LimitPath,
-    limit_at_infinity,
-    line_path,
-    one_sided_limit,
-    one_variable_verdict,
-    parabola_path,
-    parametric_path,
-    vertical_path,
-)
+from gdviz.core.limits import limit_at_infinity, one_sided_limit, one_variable_verdict
+from gdviz.core.scene import LimitSpec, OneVariableSpec
 from gdviz.ui.formatting import format_number
+from gdviz.ui.widgets import pin_check
 
 EXPONENTS = range(1, 9)
 PLOT_BACKGROUND = "#1e1e24"
@@ -67,6 +60,8 @@ class LimitsPanel(QtWidgets.QWidget):
 
     compute_requested = QtCore.Signal()
     shown_toggled = QtCore.Signal(bool)
+    pinned_toggled = QtCore.Signal(bool)
+    one_variable_requested = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -115,6 +110,9 @@ class LimitsPanel(QtWidgets.QWidget):
         self.show_check.setObjectName("limitsShow")
         self.show_check.toggled.connect(self.shown_toggled)
         form.addWidget(self.show_check, 6, 0, 1, 3)
+        self.pin_check = pin_check("limitsPin")
+        self.pin_check.toggled.connect(self.pinned_toggled)
+        form.addWidget(self.pin_check, 7, 0, 1, 3)
         layout.addWidget(box)
 
         self.error_label = QtWidgets.QLabel(objectName="limitError")
@@ -139,9 +137,9 @@ class LimitsPanel(QtWidgets.QWidget):
         self.g_edit = _line("limitG", "1/x", "g(x), in x")
         self.a_edit = _line("limitA", "0", "a: a number, or inf / -inf for x → ±∞")
         self.one_button = QtWidgets.QPushButton("Compute", objectName="limitOneCompute")
-        self.one_button.clicked.connect(self.compute_one_variable)
-        self.g_edit.returnPressed.connect(self.compute_one_variable)
-        self.a_edit.returnPressed.connect(self.compute_one_variable)
+        self.one_button.clicked.connect(self.one_variable_requested)
+        self.g_edit.returnPressed.connect(self.one_variable_requested)
+        self.a_edit.returnPressed.connect(self.one_variable_requested)
         one_form.addWidget(QtWidgets.QLabel("g(x) ="), 0, 0)
         one_form.addWidget(self.g_edit, 0, 1)
         one_form.addWidget(QtWidgets.QLabel("a ="), 0, 2)
@@ -176,20 +174,37 @@ class LimitsPanel(QtWidgets.QWidget):
     def point(self) -> tuple[float, float]:
         return (self.x0_box.value(), self.y0_box.value())
 
-    def paths(self) -> list[LimitPath]:
-        """The paths the fields describe; ValueError / ExpressionError name a bad field."""
-        paths = [line_path(m) for m in parse_number_list(self.slopes_edit.text(), "slopes")]
-        if self.vertical_check.isChecked():
-            paths.append(vertical_path())
-        paths += [parabola_path(k) for k in parse_number_list(self.parabolas_edit.text(), "k")]
-        x_text, y_text = self.custom_x.text().strip(), self.custom_y.text().strip()
-        if x_text or y_text:
-            if not (x_text and y_text):
-                raise ValueError("a custom path needs both x(t) and y(t)")
-            paths.append(parametric_path(x_text, y_text, self.t0_box.value()))
-        if not paths:
-            raise ValueError("choose at least one path")
-        return paths
+    def spec(self) -> LimitSpec:
+        """The limit construction the fields describe; ValueError names a bad field."""
+        return LimitSpec(
+            x0=self.x0_box.value(),
+            y0=self.y0_box.value(),
+            slopes=tuple(parse_number_list(self.slopes_edit.text(), "slopes")),
+            vertical=self.vertical_check.isChecked(),
+            parabolas=tuple(parse_number_list(self.parabolas_edit.text(), "k")),
+            path_x=self.custom_x.text().strip(),
+            path_y=self.custom_y.text().strip(),
+            t0=self.t0_box.value(),
+        )
+
+    def show_spec(self, spec: LimitSpec) -> None:
+        """Set the fields to a limit construction (without emitting edits)."""
+        for box, value in ((self.x0_box, spec.x0), (self.y0_box, spec.y0), (self.t0_box, spec.t0)):
+            with QtCore.QSignalBlocker(box):
+                box.setValue(value)
+        with QtCore.QSignalBlocker(self.vertical_check):
+            self.vertical_check.setChecked(spec.vertical)
+        self.slopes_edit.setText(", ".join(format_number(m) for m in spec.slopes))
+        self.parabolas_edit.setText(", ".join(format_number(k) for k in spec.parabolas))
+        self.custom_x.setText(spec.path_x)
+        self.custom_y.setText(spec.path_y)
+
+    def one_variable_spec(self) -> OneVariableSpec:
+        return OneVariableSpec(g=self.g_edit.text(), at=self.a_edit.text().strip())
+
+    def show_one_variable_spec(self, spec: OneVariableSpec) -> None:
+        self.g_edit.setText(spec.g)
+        self.a_edit.setText(spec.at)
 
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)
@@ -223,43 +238,56 @@ class LimitsPanel(QtWidgets.QWidget):
         self.verdict_label.setText(note)
 
     # --- one variable -----------------------------------------------------------------------------
-    def compute_one_variable(self) -> bool:
-        """One-sided limits of g at a (or the limits at ±∞), shown in the table and the plot."""
-        try:
-            a = parse_point_text(self.a_edit.text())
-            if math.isinf(a):
-                sides = [limit_at_infinity(self.g_edit.text(), 1 if a > 0 else -1, EXPONENTS)]
-            else:
-                sides = [
-                    one_sided_limit(self.g_edit.text(), a, side, EXPONENTS)
-                    for side in ("left", "right")
-                ]
-        except ExpressionError as err:
-            self._one_error(f"g(x): {err}")
-            return False
-        except ValueError as err:
-            self._one_error(f"a: {err}" if "a must" in str(err) or "could not" in str(err)
-                            else str(err))  # fmt: skip
-            return False
+    def compute_one_variable(self, also: tuple[OneVariableSpec, ...] = ()) -> bool:
+        """One-sided limits of g at each a typed (a number, inf or -inf; several with commas),
+        and of the functions in `also` (a lesson's other examples), in the table and the plot."""
+        results = []
+        for spec in (self.one_variable_spec(), *also):
+            for token in spec.at.split(","):
+                try:
+                    a = parse_point_text(token)
+                    if math.isinf(a):
+                        sides = [limit_at_infinity(spec.g, 1 if a > 0 else -1, EXPONENTS)]
+                    else:
+                        sides = [
+                            one_sided_limit(spec.g, a, side, EXPONENTS)
+                            for side in ("left", "right")
+                        ]
+                except ExpressionError as err:
+                    self._one_error(f"g(x): {err}")
+                    return False
+                except ValueError as err:
+                    self._one_error(f"a: {err}" if "a must" in str(err) or "could not" in str(err)
+                                    else str(err))  # fmt: skip
+                    return False
+                results.append((spec.g, a, sides))
         self.one_error.hide()
-        rows = [(s.side or ("x → +∞" if a > 0 else "x → −∞"), r) for s in sides for r in s.rows]
+        named = len(results) > 1
+        rows, verdicts = [], []
+        for g, a, sides in results:
+            prefix = f"g = {g}, " if named else ""
+            for s in sides:
+                side = s.side or ("x → +∞" if a > 0 else "x → −∞")
+                rows += [(prefix + side, r) for r in s.rows]
+            if len(sides) == 2:
+                verdict = f"at x = {format_number(a)}: {one_variable_verdict(*sides).message}"
+            else:
+                verdict = f"as x → {'+' if a > 0 else '−'}∞: g(x) {sides[0].verdict}"
+            verdicts.append(f"g(x) = {g} {verdict}" if named else verdict)
         self.one_table.setRowCount(len(rows))
         for i, (side, row) in enumerate(rows):
             for c, text in enumerate((side, format_number(row.x, 6), format_number(row.value, 8))):
                 self.one_table.setItem(i, c, QtWidgets.QTableWidgetItem(text))
-        if len(sides) == 2:
-            verdict = one_variable_verdict(*sides).message
-        else:
-            verdict = f"as x → {'+' if a > 0 else '−'}∞: g(x) {sides[0].verdict}"
-        self.one_verdict.setText(verdict)
-        self._plot_one(sides, a)
+        self.one_verdict.setText("\n".join(verdicts))
+        g, a, sides = results[0]
+        self._plot_one(g, sides, a)
         return True
 
     def _one_error(self, message: str) -> None:
         self.one_error.setText(message)
         self.one_error.show()
 
-    def _plot_one(self, sides, a: float) -> None:
+    def _plot_one(self, g: str, sides, a: float) -> None:
         for curve in self.one_curves:
             curve.setData([], [])
         xs_all, ys_all = [], []
@@ -273,7 +301,7 @@ class LimitsPanel(QtWidgets.QWidget):
                 self.one_plot.setLogMode(x=False)
             else:
                 grid = a + np.sign(xs[0] - a) * np.logspace(-8, 0, 200)
-            values = _evaluate_1d(self.g_edit.text(), grid)
+            values = _evaluate_1d(g, grid)
             curve.setData(grid, np.clip(values, -1e9, 1e9), connect="finite")
         xs = np.concatenate(xs_all)
         ys = np.clip(np.concatenate(ys_all), -1e9, 1e9)

@@ -7,7 +7,7 @@ import math
 from PySide6 import QtCore, QtWidgets
 
 from gdviz.ui.formatting import format_number
-from gdviz.ui.widgets import LogSlider, ScientificSpinBox, number_label
+from gdviz.ui.widgets import LogSlider, ScientificSpinBox, number_label, pin_check
 
 DELTA_MIN, DELTA_MAX = 1e-10, 1.0
 SHRINK_FRAME_MS = 50
@@ -20,6 +20,7 @@ class PartialsPanel(QtWidgets.QWidget):
 
     delta_changed = QtCore.Signal(float)
     shown_toggled = QtCore.Signal(bool)
+    pinned_toggled = QtCore.Signal(bool)
     table_axis_changed = QtCore.Signal(str)
     close_up_requested = QtCore.Signal()
 
@@ -34,7 +35,10 @@ class PartialsPanel(QtWidgets.QWidget):
         self.close_up_button.setObjectName("partialsCloseUp")
         self.close_up_button.setToolTip("Zoom the 3D view in on A0 to read the construction")
         self.close_up_button.clicked.connect(self.close_up_requested)
+        self.pin_check = pin_check("partialsPin")
+        self.pin_check.toggled.connect(self.pinned_toggled)
         layout.addWidget(self.show_check)
+        layout.addWidget(self.pin_check)
         layout.addWidget(self.close_up_button)
 
         delta_row = QtWidgets.QHBoxLayout()
@@ -112,12 +116,14 @@ class PartialsPanel(QtWidgets.QWidget):
     def delta(self) -> float:
         return self.delta_box.value()
 
-    def set_delta(self, delta: float) -> None:
+    def set_delta(self, delta: float, emit: bool = True) -> None:
         delta = min(max(delta, DELTA_MIN), DELTA_MAX)
         with QtCore.QSignalBlocker(self.delta_box):
             self.delta_box.setValue(delta)
-        self.delta_slider.set_log_value(delta)
-        self.delta_changed.emit(delta)
+        with QtCore.QSignalBlocker(self.delta_slider):
+            self.delta_slider.set_log_value(delta)
+        if emit:
+            self.delta_changed.emit(delta)
 
     def _on_slid(self, value: float) -> None:
         self.set_delta(value)

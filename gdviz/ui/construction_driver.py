@@ -1,11 +1,12 @@
-"""The calculus lesson on the surface: secants, direction u, gradient, tangent plane and limits."""
+"""The calculus tools on the surface: secants, direction u, gradient, plane, limits, g′(x)."""
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.calculus import (
     construction_points,
@@ -21,10 +22,13 @@ from gdviz.core.calculus import (
 )
 from gdviz.core.expression import ExpressionError
 from gdviz.core.grid import SampledGrid, display_heights
-from gdviz.core.limits import limit_along, limit_verdict
+from gdviz.core.limits import limit_along, limit_verdict, paths_of_spec
+from gdviz.core.scene import CONSTRUCTION_TOOL, CONSTRUCTIONS, SceneError
 from gdviz.core.surfaces import Surface
+from gdviz.model import Document
 from gdviz.render.construction import Arrow, Construction, Curve, LabelledPoint, PlanePatch, Segment
 from gdviz.render.view3d import SurfaceView
+from gdviz.ui.panels.derivative1d_panel import Derivative1DPanel
 from gdviz.ui.panels.direction_panel import DirectionPanel
 from gdviz.ui.panels.limits_panel import LimitsPanel
 from gdviz.ui.panels.partials_panel import PartialsPanel
@@ -45,56 +49,185 @@ PATH_COLORS = (
 LINE_SAMPLES = 80
 
 
-class LessonController(QtCore.QObject):
-    """Keeps the Δ, direction and limits panels and their 3D drawings in step with the point."""
+log = logging.getLogger(__name__)
+
+
+class ConstructionDriver(QtCore.QObject):
+    """Binds the Δx/Δy, Direction, Limits and g′(x) panels to the document and draws each tool's
+    construction on the surface while its tool is active or pinned."""
+
+    close_up_requested = QtCore.Signal()
 
     def __init__(
         self,
+        doc: Document,
         view: SurfaceView,
         partials: PartialsPanel,
         direction: DirectionPanel,
         limits: LimitsPanel,
+        derivative: Derivative1DPanel,
         parent: QtCore.QObject | None = None,
     ):
         super().__init__(parent)
-        self.view, self.partials, self.direction, self.limits = view, partials, direction, limits
-        self.surface: Surface | None = None
+        self.doc, self.view = doc, view
+        self.partials, self.direction, self.limits = partials, direction, limits
+        self.derivative = derivative
         self.grid: SampledGrid | None = None
-        self.point = (0.0, 0.0)
-        partials.delta_changed.connect(lambda _d: self.refresh_partials())
-        partials.shown_toggled.connect(lambda _on: self.refresh_partials())
+        # panels -> document
+        partials.delta_changed.connect(self._on_delta_edited)
         partials.table_axis_changed.connect(lambda _a: self.refresh_partials())
-        direction.direction_changed.connect(lambda _a, _b: self.refresh_direction())
-        direction.step_changed.connect(lambda _s: self.refresh_direction())
-        for check in (direction.show_check, direction.gradient_check, direction.plane_check):
-            check.toggled.connect(lambda _on: self.refresh_direction())
-        limits.compute_requested.connect(self.refresh_limits)
-        limits.shown_toggled.connect(lambda _on: self.refresh_limits())
+        direction.direction_changed.connect(self._on_direction_edited)
+        direction.step_changed.connect(self._on_step_edited)
+        limits.compute_requested.connect(self._on_limits_edited)
+        limits.one_variable_requested.connect(self._on_one_variable_edited)
+        derivative.edited.connect(self._on_derivative_edited)
+        for name, check in self._show_checks().items():
+            check.toggled.connect(lambda on, n=name: self._on_shown_toggled(n, on))
+        for tool, check in self._pin_checks().items():
+            check.toggled.connect(lambda on, t=tool: self._on_pin_toggled(t, on))
+        for panel in (partials, direction):
+            panel.close_up_requested.connect(self.close_up_requested)
+        # document -> panels and the surface
+        events = doc.events
+        events.surface_changed.connect(self._on_surface_changed)
+        events.point_changed.connect(self.refresh_point_tools)
+        events.delta_changed.connect(self.refresh_partials)
+        events.direction_changed.connect(self.refresh_direction)
+        events.limits_changed.connect(self.refresh_limits)
+        events.one_variable_changed.connect(self.refresh_one_variable)
+        events.derivative_changed.connect(self.refresh_derivative)
+        events.tool_changed.connect(self.refresh_drawn)
+        events.shown_changed.connect(self.refresh_drawn)
+        self._on_surface_changed()
+        self.refresh_one_variable()
+        self.refresh_derivative()
 
-    # --- state from the window ------------------------------------------------------------------
-    def set_surface(self, surface: Surface) -> None:
-        self.surface = surface
-        self.grid = None
+    def _show_checks(self) -> dict[str, QtWidgets.QCheckBox]:
+        """The check box that switches each construction on, by its name in scenes."""
+        return {
+            "partials": self.partials.show_check,
+            "direction": self.direction.show_check,
+            "gradient": self.direction.gradient_check,
+            "tangent_plane": self.direction.plane_check,
+            "limits": self.limits.show_check,
+        }
+
+    def _pin_checks(self) -> dict[str, QtWidgets.QCheckBox]:
+        return {
+            "partials": self.partials.pin_check,
+            "direction": self.direction.pin_check,
+            "limits": self.limits.pin_check,
+        }
+
+    # --- panels -> document ----------------------------------------------------------------------
+    def _on_delta_edited(self, delta: float) -> None:
+        self._edit("Change Δ", "delta", delta=float(delta))
+
+    def _on_direction_edited(self, u1: float, u2: float) -> None:
+        if u1 == 0 and u2 == 0:
+            return  # the panel says why; the document keeps its u
+        self._edit("Change the direction u", "direction", direction=(float(u1), float(u2)))
+
+    def _on_step_edited(self, step: float) -> None:
+        self._edit("Change the step s", "step", step=float(step))
+
+    def _on_limits_edited(self) -> None:
+        """Compute: the typed paths go to the document only if every one of them works."""
+        try:
+            spec = self.limits.spec()
+            for path in paths_of_spec(spec):
+                limit_along(self.surface, spec.x0, spec.y0, path)
+        except ExpressionError as err:
+            self.limits.show_error(f"custom path: {err}")
+            return
+        except ValueError as err:
+            self.limits.show_error(str(err))
+            return
+        if not self._edit("Change the limit paths", None, limits=spec):
+            self.refresh_limits()
+
+    def _on_one_variable_edited(self) -> None:
+        spec = self.limits.one_variable_spec()
+        if not self.limits.compute_one_variable():
+            return  # the panel shows the error; the document keeps the last good g and a
+        self._edit("Change the one-variable limit", None, one_variable=(spec,))
+
+    def _on_derivative_edited(self) -> None:
+        spec = self.derivative.spec()
+        if not self.derivative.refresh():
+            return
+        self._edit("Change g, a or Δx", "derivative", derivative=spec)
+
+    def _on_shown_toggled(self, name: str, on: bool) -> None:
+        scene = self.doc.scene
+        shown = tuple(
+            n for n in CONSTRUCTIONS if (n in scene.shown and n != name) or (n == name and on)
+        )
+        # ticking a construction opens its tool: it is drawn while its tool is active
+        tool = CONSTRUCTION_TOOL[name] if on else scene.tool
+        self._edit("Show or hide a construction", None, shown=shown, tool=tool)
+
+    def _on_pin_toggled(self, tool: str, on: bool) -> None:
+        pinned = tuple(t for t in self.doc.scene.pinned if t != tool) + ((tool,) if on else ())
+        self._edit("Pin a construction", None, pinned=pinned)
+
+    def _edit(self, label: str, merge_key: str | None, **changes) -> bool:
+        try:
+            return self.doc.update(label, merge_key, **changes)
+        except (SceneError, ValueError) as err:
+            log.warning("edit refused: %s", err)
+            return False
+
+    # --- document -> views ------------------------------------------------------------------------
+    def _on_surface_changed(self) -> None:
+        surface = self.doc.surface
         a, b, fn = surface.axis_names
         self.partials.set_axis_names(a, b, "L" if fn == "L" else "f")
-        for key in ("partials", "direction", "gradient", "tangent_plane", "limits"):
+        self.grid = None
+        for key in CONSTRUCTIONS:
             self.view.clear_construction(key)
-        self.limits.clear_results("Press Compute to evaluate f along the paths.")
+        self.refresh_all()
 
-    def set_grid(self, grid: SampledGrid) -> None:
+    def set_grid(self, grid: SampledGrid | None) -> None:
         self.grid = grid
         self.refresh_all()
 
-    def set_point(self, x: float, y: float) -> None:
-        self.point = (float(x), float(y))
+    def refresh_point_tools(self) -> None:
         self.refresh_partials()
         self.refresh_direction()
 
     def refresh_all(self) -> None:
+        self._show_switches()
         self.refresh_partials()
         self.refresh_direction()
-        if self.limits.show_check.isChecked():
-            self.refresh_limits()
+        self.refresh_limits()
+
+    def refresh_drawn(self) -> None:
+        """The active tool or a switch changed: draw exactly the constructions that are on."""
+        self._show_switches()
+        self.refresh_partials()
+        self.refresh_direction()
+        self.refresh_limits()
+
+    def _show_switches(self) -> None:
+        scene = self.doc.scene
+        for name, check in self._show_checks().items():
+            with QtCore.QSignalBlocker(check):
+                check.setChecked(name in scene.shown)
+        for tool, check in self._pin_checks().items():
+            with QtCore.QSignalBlocker(check):
+                check.setChecked(tool in scene.pinned)
+
+    def _drawn(self, name: str) -> bool:
+        return self.grid is not None and name in self.doc.drawn_constructions()
+
+    @property
+    def surface(self) -> Surface:
+        return self.doc.surface
+
+    @property
+    def point(self) -> tuple[float, float]:
+        return self.doc.point
 
     # --- helpers --------------------------------------------------------------------------------
     def _ready(self) -> bool:
@@ -145,12 +278,13 @@ class LessonController(QtCore.QObject):
             self.view.clear_construction("partials")
             return
         x, y = self.point
-        delta = self.partials.delta()
+        delta = self.doc.scene.delta
+        self.partials.set_delta(delta, emit=False)
         sx, sy = secant_x(self.surface, x, y, delta), secant_y(self.surface, x, y, delta)
         self.partials.show_secants(sx, sy)
         axis = self.partials.axis_combo.currentData()
         self.partials.show_table(convergence_table(self.surface, x, y, axis))
-        if not self.partials.show_check.isChecked() or self.grid is None:
+        if not self._drawn("partials"):
             self.view.clear_construction("partials")
             return
         self.view.set_construction("partials", self._partials_construction(delta, sx, sy))
@@ -198,11 +332,12 @@ class LessonController(QtCore.QObject):
                 self.view.clear_construction(key)
             return
         x, y = self.point
-        u_given = panel.direction()
-        if u_given == (0.0, 0.0):
-            panel.show_error("u must be a non-zero vector: its direction is undefined")
-            return
-        report = directional(self.surface, x, y, u_given, panel.step())
+        u_given, step = self.doc.scene.direction, self.doc.scene.step
+        if u_given != panel.direction():
+            panel.set_direction(*u_given, emit=False)
+        with QtCore.QSignalBlocker(panel.step_box):
+            panel.step_box.setValue(step)
+        report = directional(self.surface, x, y, u_given, step)
         at = point_report(self.surface, x, y)
         gradient = (at.f_x, at.f_y)
         panel.show_directional(report, gradient, at.grad_norm)
@@ -212,15 +347,15 @@ class LessonController(QtCore.QObject):
             return
         width, height = self._window_size()
         scale = 0.18 * min(width, height)
-        if panel.show_check.isChecked():
+        if self._drawn("direction"):
             self.view.set_construction("direction", self._direction_construction(report, scale))
         else:
             self.view.clear_construction("direction")
-        if panel.gradient_check.isChecked() and at.grad_norm > 0:
+        if self._drawn("gradient") and at.grad_norm > 0:
             self.view.set_construction("gradient", self._gradient_construction(at, scale))
         else:
             self.view.clear_construction("gradient")
-        if panel.plane_check.isChecked():
+        if self._drawn("tangent_plane"):
             self.view.set_construction("tangent_plane", self._plane_construction(width, height))
         else:
             self.view.clear_construction("tangent_plane")
@@ -276,11 +411,11 @@ class LessonController(QtCore.QObject):
     # --- limits along paths ----------------------------------------------------------------------
     def refresh_limits(self) -> None:
         panel = self.limits
-        if self.surface is None:
-            return
-        x0, y0 = panel.point()
+        spec = self.doc.scene.limits
+        panel.show_spec(spec)
+        x0, y0 = spec.x0, spec.y0
         try:
-            paths = panel.paths()
+            paths = paths_of_spec(spec)
             results = [limit_along(self.surface, x0, y0, path) for path in paths]
         except ExpressionError as err:
             panel.show_error(f"custom path: {err}")
@@ -289,7 +424,7 @@ class LessonController(QtCore.QObject):
             panel.show_error(str(err))
             return
         panel.show_results(x0, y0, results, limit_verdict(results))
-        if not panel.show_check.isChecked() or self.grid is None:
+        if not self._drawn("limits"):
             self.view.clear_construction("limits")
             return
         self.view.set_construction("limits", self._limits_construction(x0, y0, paths))
@@ -311,3 +446,13 @@ class LessonController(QtCore.QObject):
                 curves.append(Curve(xs[side], ys[side], zs[side], color, 3.0))
         marker = LabelledPoint(x0, y0, plane, f"({x0:g}, {y0:g})", WHITE)
         return Construction(points=(marker,), curves=tuple(curves))
+
+    # --- one variable: limits of g and the derivative g′(a) ---------------------------------------
+    def refresh_one_variable(self) -> None:
+        first, *others = self.doc.scene.one_variable
+        self.limits.show_one_variable_spec(first)
+        self.limits.compute_one_variable(tuple(others))
+
+    def refresh_derivative(self) -> None:
+        self.derivative.show_spec(self.doc.scene.derivative)
+        self.derivative.refresh()

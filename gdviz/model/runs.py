@@ -1,0 +1,93 @@
+"""Descent runs in the document: their settings, their recorded steps and what is left to run."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass, field, replace
+
+from gdviz.core.descent import RunEnd, Step, cancelled_end, run
+from gdviz.core.history import RunHistory
+from gdviz.core.optimizers import Optimizer, make_optimizer
+from gdviz.core.scene import RunSpec
+from gdviz.core.step_text import number
+from gdviz.core.surfaces import Surface
+
+# Runs restored from a scene are computed at once up to this many steps; the rest waits for Play.
+SYNCHRONOUS_RUN_STEPS = 200_000
+
+
+@dataclass
+class RunRecord:
+    """One run: its settings, the optimizer built from them, its steps so far and its generator.
+
+    `pending` is the descent generator still to be advanced (by the worker, or at once when a
+    scene is restored); None once the run has ended.
+    """
+
+    run_id: int
+    spec: RunSpec
+    optimizer: Optimizer
+    history: RunHistory = field(default_factory=RunHistory)
+    pending: Generator[Step, None, RunEnd] | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.optimizer.name} α={number(self.optimizer.hp.lr, 3)}"
+
+    @property
+    def title(self) -> str:
+        return f"Run {self.run_id}: {self.optimizer.title}, α = {number(self.optimizer.hp.lr)}"
+
+    @property
+    def finished(self) -> bool:
+        return self.history.finished
+
+    def steps_taken(self) -> int:
+        """k of the last recorded step (0 when only the start is recorded, or nothing yet)."""
+        return max(len(self.history) - 1, 0)
+
+    def saved_spec(self) -> RunSpec:
+        """The spec as a scene keeps it: with the number of steps recorded so far."""
+        return replace(self.spec, recorded=self.steps_taken() if len(self.history) else 0)
+
+
+def start_run(run_id: int, surface: Surface, spec: RunSpec) -> RunRecord:
+    """A new run of `spec` on `surface`; raises OptimizerError or ValueError for bad settings."""
+    optimizer = make_optimizer(spec.optimizer, spec.hyperparameters())
+    steps = run(surface, spec.start, optimizer, spec.max_steps, spec.tol)
+    return RunRecord(run_id, spec, optimizer, pending=steps)
+
+
+def advance(record: RunRecord, count: int) -> None:
+    """Take up to `count` more steps of the run here and now, recording them (and its end)."""
+    if record.pending is None:
+        return
+    batch: list[Step] = []
+    try:
+        for _ in range(count):
+            batch.append(next(record.pending))
+    except StopIteration as stop:
+        record.pending = None
+        record.history.extend(batch)
+        record.history.end = stop.value
+        return
+    record.history.extend(batch)
+
+
+def record_steps(record: RunRecord, batch: Iterable[Step]) -> None:
+    """Steps computed elsewhere (the worker) added to the run's history."""
+    record.history.extend(batch)
+
+
+def finish(record: RunRecord, end: RunEnd) -> None:
+    record.history.end = end
+    record.pending = None
+
+
+def cancel(record: RunRecord) -> None:
+    """Stop the run where it is (its generator is closed; its steps stay)."""
+    if record.pending is not None:
+        record.pending.close()
+        record.pending = None
+    if record.history.end is None:
+        record.history.end = cancelled_end(record.steps_taken())

@@ -1,0 +1,92 @@
+"""The window's panels as one table: name (as scenes and lessons say it), title, place and tool."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6 import QtCore, QtWidgets
+
+LEFT, RIGHT, BOTTOM = (
+    QtCore.Qt.LeftDockWidgetArea,
+    QtCore.Qt.RightDockWidgetArea,
+    QtCore.Qt.BottomDockWidgetArea,
+)
+
+
+@dataclass(frozen=True)
+class DockSpec:
+    """One dock: `name` is its key in scenes (and its objectName + "Dock"), `group` the dock it
+    is tabbed with, `tool` the tool that raising it activates, `scroll` whether it scrolls."""
+
+    name: str
+    title: str
+    area: QtCore.Qt.DockWidgetArea
+    group: str | None = None
+    tool: str | None = None
+    scroll: bool = True
+
+
+# In the order they are built: a dock is tabbed onto its group's first dock.
+DOCKS: tuple[DockSpec, ...] = (
+    DockSpec("function", "Function", LEFT, "function", "function"),
+    DockSpec("lesson", "Lesson", LEFT, "function"),
+    DockSpec("descent", "Descent", LEFT, "function", "descent"),
+    DockSpec("dataset", "Data", LEFT, "function"),
+    DockSpec("point", "Point", RIGHT),
+    DockSpec("step", "Step", RIGHT, "step", "descent"),
+    DockSpec("likelihood", "Likelihood", RIGHT, "step", "likelihood"),
+    DockSpec("partials", "Δx, Δy", RIGHT, "step", "partials"),
+    DockSpec("direction", "Direction", RIGHT, "step", "direction"),
+    DockSpec("limits", "Limits", RIGHT, "step", "limits"),
+    DockSpec("derivative", "g′(x)", RIGHT, "step", "derivative"),
+    DockSpec("top", "Top view", BOTTOM, "top", scroll=False),
+    DockSpec("loss", "Loss", BOTTOM, scroll=False),
+    DockSpec("data", "Data plot", BOTTOM, "top", scroll=False),
+)
+DOCK_BY_NAME = {spec.name: spec for spec in DOCKS}
+TOOL_DOCK = {spec.tool: spec.name for spec in reversed(DOCKS) if spec.tool}
+
+
+def dock_object_name(name: str) -> str:
+    return f"{name}Dock"
+
+
+def build_docks(
+    window: QtWidgets.QMainWindow, widgets: dict[str, QtWidgets.QWidget]
+) -> dict[str, QtWidgets.QDockWidget]:
+    """A dock for every entry of DOCKS around `widgets[name]`, placed and tabbed as listed."""
+    docks: dict[str, QtWidgets.QDockWidget] = {}
+    for spec in DOCKS:
+        dock = QtWidgets.QDockWidget(spec.title, window)
+        dock.setObjectName(dock_object_name(spec.name))
+        widget = widgets[spec.name]
+        if spec.scroll:
+            holder = QtWidgets.QScrollArea()
+            holder.setWidget(widget)
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QtWidgets.QFrame.NoFrame)
+            dock.setWidget(holder)
+            dock.setMinimumWidth(320)
+        else:
+            dock.setWidget(widget)
+        first = docks.get(spec.group) if spec.group and spec.group != spec.name else None
+        if first is None:
+            window.addDockWidget(spec.area, dock)
+        else:
+            window.tabifyDockWidget(first, dock)
+        docks[spec.name] = dock
+    window.splitDockWidget(docks["top"], docks["loss"], QtCore.Qt.Horizontal)
+    for first in ("function", "step", "top"):
+        docks[first].raise_()
+    docks["lesson"].hide()  # shown when a lesson is opened
+    window.resizeDocks([docks["top"]], [280], QtCore.Qt.Vertical)
+    return docks
+
+
+def raised_docks(docks: dict[str, QtWidgets.QDockWidget]) -> tuple[str, ...]:
+    """The names of the docks the user can see now (open and on top of their tab group)."""
+    return tuple(
+        name
+        for name, dock in docks.items()
+        if dock.isVisible() and not dock.visibleRegion().isEmpty()
+    )

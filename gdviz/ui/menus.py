@@ -1,0 +1,128 @@
+"""The window's menus and their shortcuts; Space, → and R act on the views only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+SHORTCUTS = (
+    ("Click the surface", "Set the start point (in the 3D or the top view)"),
+    ("Shift+click", "Add another run from that point"),
+    ("Space (in a view)", "Play / pause the runs"),
+    ("→ (in a view)", "One step of every run"),
+    ("R (in a view)", "Reset: remove every run"),
+    ("Enter (in the expression field)", "Apply the typed function"),
+    ("Home", "Reset the camera"),
+    ("Ctrl+T", "Look straight down (top view)"),
+    ("Ctrl+F", "Close-up of the point (for the Δ and direction constructions)"),
+    ("Ctrl+L", "Toggle log-scaled height"),
+    ("Ctrl+E", "Export an animation (MP4, GIF, WebM, PNG frames) or a still"),
+    ("Ctrl+Shift+C", "Copy the 3D view to the clipboard at the export size"),
+    ("Ctrl+O / Ctrl+S / Ctrl+Shift+S", "Open, save, save as a scene (a .json file)"),
+    ("Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y)", "Undo / redo the last edit (function, dataset, point, Δ…)"),
+    ("Ctrl+Shift+L", "The lecture, step by step (the Lesson sidebar)"),
+    ("PageDown / PageUp", "Next / previous lesson step (← → too in presenter mode)"),
+    ("F11", "Presenter mode: full screen, larger text, the lesson's panels"),
+    ("Ctrl+Q", "Quit"),
+    ("Mouse drag / wheel", "Orbit / zoom the 3D view"),
+)
+
+
+def _action(menu: QtWidgets.QMenu, text: str, slot, shortcut=None, tip: str = "") -> QtGui.QAction:
+    action = menu.addAction(text, slot)
+    if shortcut is not None:
+        action.setShortcut(QtGui.QKeySequence(shortcut))
+    if tip:
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+    return action
+
+
+def _view_scoped(action: QtGui.QAction, views: tuple[QtWidgets.QWidget, ...]) -> None:
+    """A key that acts only while a view has the focus (a focused check box still ticks)."""
+    action.setShortcutContext(QtCore.Qt.WidgetWithChildrenShortcut)
+    for view in views:
+        view.addAction(action)
+
+
+@dataclass(frozen=True)
+class Menus:
+    """The actions other code (and tests) reach: recent files, log height, play."""
+
+    recent: QtWidgets.QMenu
+    log_height: QtGui.QAction
+    play: QtGui.QAction
+    undo: QtGui.QAction
+    redo: QtGui.QAction
+
+
+def build_menus(window) -> Menus:
+    """File, Edit, View, Run and Help for the main window."""
+    bar = window.menuBar()
+    files, history, lessons = window.files, window.history, window.lessons
+
+    file_menu = bar.addMenu("&File")
+    _action(file_menu, "&Open scene…", files.open_dialog, QtGui.QKeySequence.Open)
+    _action(file_menu, "&Save scene", files.save, QtGui.QKeySequence.Save)
+    _action(file_menu, "Save scene &as…", files.save_as_dialog, "Ctrl+Shift+S")
+    recent = file_menu.addMenu("&Recent scenes")
+    recent.aboutToShow.connect(lambda: files.fill_recent_menu(recent))
+    file_menu.addSeparator()
+    _action(file_menu, "The &lecture, step by step", lessons.open_default, "Ctrl+Shift+L")
+    _action(file_menu, "Open a lesson &file…", lessons.open_dialog)
+    file_menu.addSeparator()
+    _action(file_menu, "&Export animation or picture…", window.export_dialog, "Ctrl+E")
+    file_menu.addSeparator()
+    _action(file_menu, "&Quit", window.close, QtGui.QKeySequence.Quit)
+
+    edit_menu = bar.addMenu("&Edit")
+    # Qt's own undo/redo actions follow the stack (enabled, "Undo Move the point"); triggering
+    # them goes through the window so the status bar says what happened.
+    undo = history.stack.createUndoAction(window, "&Undo")
+    redo = history.stack.createRedoAction(window, "&Redo")
+    undo.setShortcut(QtGui.QKeySequence.Undo)
+    redo.setShortcuts([QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence("Ctrl+Y")])
+    edit_menu.addAction(undo)
+    edit_menu.addAction(redo)
+    _action(edit_menu, "&Copy view as picture", window.copy_view_to_clipboard, "Ctrl+Shift+C")
+
+    view_menu = bar.addMenu("&View")
+    view = window.view
+    _action(view_menu, "&Reset camera", view.reset_camera, QtCore.Qt.Key_Home)
+    _action(view_menu, "&Top view", view.top_view, "Ctrl+T")
+    _action(view_menu, "&Close-up of the point", window.close_up, "Ctrl+F",
+            "Zoom the 3D view in on the point, to read a construction")  # fmt: skip
+    log_height = view_menu.addAction("&Log-scaled height")
+    log_height.setCheckable(True)
+    log_height.setShortcut(QtGui.QKeySequence("Ctrl+L"))
+    log_height.toggled.connect(window.set_log_height)
+    doc = window.doc
+
+    def show_log_height() -> None:
+        with QtCore.QSignalBlocker(log_height):
+            log_height.setChecked(doc.scene.log_height)
+
+    doc.events.surface_changed.connect(show_log_height)
+    show_log_height()
+    _action(view_menu, "&Presenter mode", window.toggle_presenter_mode, QtCore.Qt.Key_F11)
+    _action(view_menu, "&Next lesson step", window.lesson_panel.next, QtCore.Qt.Key_PageDown)
+    _action(view_menu, "P&revious lesson step", window.lesson_panel.previous,
+            QtCore.Qt.Key_PageUp)  # fmt: skip
+    view_menu.addSeparator()
+    for dock in window.docks.values():
+        view_menu.addAction(dock.toggleViewAction())
+
+    run_menu = bar.addMenu("&Run")
+    views = (window.view, window.contour_view)
+    play = _action(run_menu, "&Play / pause", window.toggle_play, QtCore.Qt.Key_Space)
+    step = _action(run_menu, "&Step", window.on_right_key, QtCore.Qt.Key_Right)
+    reset = _action(run_menu, "&Reset runs", window.descent.reset, QtCore.Qt.Key_R)
+    for action in (play, step, reset):
+        _view_scoped(action, views)
+    _action(run_menu, "&Add run from the point", window.add_run)
+
+    help_menu = bar.addMenu("&Help")
+    _action(help_menu, "&Keyboard shortcuts", window.show_shortcuts)
+    _action(help_menu, "&About gdviz", window.show_about)
+    return Menus(recent, log_height, play, undo, redo)
