@@ -366,8 +366,10 @@ class Document:
                 continue  # a start outside this surface's domain: no run
             self._next_run_id += 1
             self._runs[record.run_id] = record
-            wanted = spec.max_steps if spec.recorded is None else spec.recorded
-            run_ops.advance(record, min(wanted, SYNCHRONOUS_RUN_STEPS) + 1)
+            if spec.recorded is None:  # to its end (+1 for the start, +1 to hear the end)
+                run_ops.advance(record, min(spec.max_steps, SYNCHRONOUS_RUN_STEPS) + 2)
+            else:
+                run_ops.advance(record, min(spec.recorded, SYNCHRONOUS_RUN_STEPS) + 1)
             if self.focus_run is None:
                 self.focus_run = record.run_id
 

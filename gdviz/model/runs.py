@@ -47,7 +47,10 @@ class RunRecord:
         return max(len(self.history) - 1, 0)
 
     def saved_spec(self) -> RunSpec:
-        """The spec as a scene keeps it: with the number of steps recorded so far."""
+        """The spec as a scene keeps it: an unfinished run with the steps recorded so far; a
+        finished one without (reopening computes it to the same end)."""
+        if self.finished:
+            return replace(self.spec, recorded=None)
         return replace(self.spec, recorded=self.steps_taken() if len(self.history) else 0)
 
 

@@ -32,9 +32,10 @@ def _rgba(color: str) -> tuple[float, float, float, float]:
     return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255, 1.0)
 
 
-def run_color(run_id: int) -> str:
-    """The colour of run `run_id` in every view, the plot and the exported frames."""
-    return RUN_COLORS[(run_id - 1) % len(RUN_COLORS)]
+def run_color(doc: Document, run_id: int) -> str:
+    """A run's colour in every view, the plot and exported frames: by its place among the runs
+    (so a reopened scene, or the same scene exported from the command line, looks the same)."""
+    return RUN_COLORS[list(doc.runs).index(run_id) % len(RUN_COLORS)]
 
 
 def run_spec_of(settings: RunSettings) -> RunSpec:
@@ -164,7 +165,7 @@ class DescentController(QtCore.QObject):
                 continue
             self._drawn[run_id] = dict.fromkeys(TARGETS, 0)
             self.loss_plot.set_curve(
-                run_id, np.empty(0), np.empty(0), run_color(run_id), record.label
+                run_id, np.empty(0), np.empty(0), run_color(self.doc, run_id), record.label
             )
             self._show_row(record)
             if record.pending is not None and not self._compute_here:
@@ -250,7 +251,7 @@ class DescentController(QtCore.QObject):
     def _draw_path(self, target: str, record: RunRecord, first: int) -> None:
         history, run_id = record.history, record.run_id
         xs, ys = history.column("x")[first:], history.column("y")[first:]
-        color = _rgba(run_color(run_id))
+        color = _rgba(run_color(self.doc, run_id))
         if target == "3d":
             zs = display_heights(self.grid, history.column("f")[first:])
             if first == 0:
@@ -277,7 +278,7 @@ class DescentController(QtCore.QObject):
         else:
             state = "ready"
         text = f"{record.label} from {self._coords(record.spec.start)}: {state}"
-        self.panel.set_run_row(record.run_id, run_color(record.run_id), text)
+        self.panel.set_run_row(record.run_id, run_color(self.doc, record.run_id), text)
 
     def _on_finished(self, run_id: int) -> None:
         record = self.doc.runs.get(run_id)

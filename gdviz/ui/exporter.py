@@ -120,7 +120,9 @@ def frame_overlay(doc: Document, state: FrameState, request: FrameRequest) -> Ov
             continue
         step = record.history.step(min(k, len(record.history) - 1))
         value = number(step.value, 6)
-        lines.append((f"{record.label}: k = {step.k}, {fn} = {value}", run_color(record.run_id)))
+        lines.append(
+            (f"{record.label}: k = {step.k}, {fn} = {value}", run_color(doc, record.run_id))
+        )
     if state.delta is not None:
         lines.append((f"Δ = {state.delta:.2e}", "#ffd166"))
     if state.angle is not None:
