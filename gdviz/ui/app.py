@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import sys
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
+
+from gdviz.ui import theme
 
 
 def ensure_application() -> QtWidgets.QApplication:
@@ -17,36 +19,11 @@ def ensure_application() -> QtWidgets.QApplication:
         app.setApplicationName("gdviz")
         app.setOrganizationName("gdviz")
         app.setStyle("Fusion")
-        app.setPalette(dark_palette())
+        app.setPalette(theme.dark_palette())
         font = app.font()
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
         app.setFont(font)
     return app
-
-
-def dark_palette() -> QtGui.QPalette:
-    """A calm dark palette that matches the 3D view's background."""
-    p = QtGui.QPalette()
-    colors = {
-        QtGui.QPalette.Window: "#25262b",
-        QtGui.QPalette.WindowText: "#e8e8ea",
-        QtGui.QPalette.Base: "#1b1c20",
-        QtGui.QPalette.AlternateBase: "#2c2d33",
-        QtGui.QPalette.ToolTipBase: "#2c2d33",
-        QtGui.QPalette.ToolTipText: "#e8e8ea",
-        QtGui.QPalette.Text: "#e8e8ea",
-        QtGui.QPalette.Button: "#303137",
-        QtGui.QPalette.ButtonText: "#e8e8ea",
-        QtGui.QPalette.Highlight: "#3d7bd9",
-        QtGui.QPalette.HighlightedText: "#ffffff",
-        QtGui.QPalette.PlaceholderText: "#8a8d93",
-        QtGui.QPalette.Link: "#7fb0ff",
-    }
-    for role, color in colors.items():
-        p.setColor(role, QtGui.QColor(color))
-    p.setColor(QtGui.QPalette.Disabled, QtGui.QPalette.Text, QtGui.QColor("#6b6e74"))
-    p.setColor(QtGui.QPalette.Disabled, QtGui.QPalette.ButtonText, QtGui.QColor("#6b6e74"))
-    return p
 
 
 def run_app(

@@ -15,6 +15,7 @@ from gdviz.core.step_text import number
 from gdviz.model import Document, RunRecord
 from gdviz.render.contour_view import ContourView
 from gdviz.render.view3d import SurfaceView
+from gdviz.ui import theme
 from gdviz.ui.panels.descent_panel import DescentPanel, RunSettings
 from gdviz.ui.panels.loss_plot import LossPlot
 from gdviz.ui.panels.step_panel import StepPanel
@@ -22,7 +23,7 @@ from gdviz.workers.descent_worker import DescentWorker
 
 REFRESH_MS = 33  # batches arriving faster than this are drawn together, in one frame
 TARGETS = ("3d", "contour", "plot")
-RUN_COLORS = ("#ff453a", "#ffffff", "#ff9f0a", "#ff2d95", "#00e5ff", "#bf5af2", "#ffd60a")
+RUN_COLORS = theme.RUN_COLORS
 STEP_ARROW_COLOR = (1.0, 0.84, 0.04, 1.0)
 VELOCITY_ARROW_COLOR = (0.0, 0.9, 1.0, 1.0)
 
@@ -75,6 +76,9 @@ class DescentController(QtCore.QObject):
         self.worker.set_speed(panel.speed())
         panel.speed_changed.connect(self.worker.set_speed)
         panel.reset_requested.connect(self.reset)
+        panel.add_run_requested.connect(self.add_run_from_point)
+        panel.play_toggled.connect(self._on_play_toggled)
+        panel.step_requested.connect(self.step_from_point)
         panel.run_selected.connect(self._on_run_selected)
         loss_plot.iteration_scrubbed.connect(self.scrub)
         self.grid: SampledGrid | None = None
@@ -144,6 +148,49 @@ class DescentController(QtCore.QObject):
         if synchronous:
             self.doc.advance_run(run_id, spec.max_steps + 1)
         return run_id
+
+    def add_run_from_point(self) -> int | None:
+        """Another run from the point with the Descent panel's settings (racing the others)."""
+        run_id = self.add_run(self.doc.point)
+        if run_id is not None and self.playing:
+            self.set_playing(True)
+        return run_id
+
+    @QtCore.Slot(float, float, bool)
+    def start_at(self, x: float, y: float, shift: bool) -> None:
+        """A click on a view: the start point (the runs are cleared); Shift+click adds a run."""
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return
+        if not shift:
+            self.reset()
+        self.doc.update("Move the point", point=(float(x), float(y)))
+        if shift:
+            self.add_run_from_point()
+            return
+        a, b, _ = self.doc.surface.axis_names
+        self.status_message.emit(
+            f"Start ({a}, {b}) = ({x:.4g}, {y:.4g}): press Space to descend", 8000
+        )
+
+    def toggle_play(self) -> None:
+        self._on_play_toggled(not self.playing)
+
+    @QtCore.Slot(bool)
+    def _on_play_toggled(self, playing: bool) -> None:
+        if playing:
+            self._ensure_run()
+        self.set_playing(playing and self.has_unfinished_runs())
+
+    def step_from_point(self) -> None:
+        """One step of every run (a new run from the point if none is left to continue)."""
+        self._ensure_run()
+        self.step_once()
+
+    def _ensure_run(self) -> None:
+        """Play and Step need a run: make one from the point if none is left to continue."""
+        if not self.has_unfinished_runs():
+            self.reset()
+            self.add_run(self.doc.point)
 
     def _sync_runs(self) -> None:
         """Runs were added to or removed from the document: start, cancel, draw or undraw them."""

@@ -90,3 +90,18 @@ def raised_docks(docks: dict[str, QtWidgets.QDockWidget]) -> tuple[str, ...]:
         for name, dock in docks.items()
         if dock.isVisible() and not dock.visibleRegion().isEmpty()
     )
+
+
+def hide_orphan_tab_bars(window: QtWidgets.QMainWindow, docks: dict[str, QtWidgets.QDockWidget]):
+    """Hide dock tab bars that belong to no dock group.
+
+    Qt 6.11 leaves a stray copy of a tab bar visible (over the status bar) when a window
+    builds two tabbed dock groups; a real one sits right under its group's current dock.
+    """
+    by_title = {d.windowTitle(): d for d in docks.values()}
+    for bar in window.findChildren(QtWidgets.QTabBar):
+        if bar.parent() is not window or bar.count() == 0:
+            continue
+        dock = by_title.get(bar.tabText(bar.currentIndex()))
+        if dock is None or abs(bar.geometry().top() - dock.geometry().bottom()) > 3:
+            bar.hide()

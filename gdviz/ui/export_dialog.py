@@ -9,6 +9,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gdviz.core.animation import ANIMATIONS
 from gdviz.export.spec import ExportError, ExportSpec, estimate, validate
+from gdviz.ui import theme
 from gdviz.ui.exporter import FrameRequest
 
 FORMATS = (
@@ -111,7 +112,7 @@ class ExportDialog(QtWidgets.QDialog):
         form.addRow("Save as", path_row)
         self.estimate_label = QtWidgets.QLabel(objectName="exportEstimate")
         self.error_label = QtWidgets.QLabel(objectName="exportError")
-        self.error_label.setStyleSheet("color: #ff6b6b; font-weight: 600;")
+        self.error_label.setStyleSheet(theme.ERROR_STYLE)
         self.error_label.setWordWrap(True)
         form.addRow("Estimate", self.estimate_label)
         form.addRow(self.error_label)

@@ -4,11 +4,39 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gdviz.export.spec import ExportError, check_destination
 from gdviz.export.writers import ExportCancelled, export_frames
 from gdviz.ui import exporter
+
+
+def export_with_dialog(window) -> None:
+    """File → Export…: the dialog, then the export it describes (remembering size and folder)."""
+    from gdviz.ui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(window, window.export_folder)
+    if dialog.exec() != QtWidgets.QDialog.Accepted:
+        return
+    window.export_size = (dialog.spec.width, dialog.spec.height)
+    window.export_folder = str(dialog.spec.path.parent)
+    run_export(window, dialog.spec, dialog.request)
+
+
+def copy_view(window) -> QtGui.QImage:
+    """The 3D view at the export size, with its text, on the clipboard (Ctrl+Shift+C)."""
+    from gdviz.render.capture import FrameCapture
+
+    width, height = window.export_size
+    view = window.view
+    with FrameCapture(view, width, height, "dark" if view.dark else "light") as cap:
+        frame = np.ascontiguousarray(cap.frame())
+    image = QtGui.QImage(frame.data, width, height, 4 * width, QtGui.QImage.Format_RGBA8888)
+    image = image.copy()
+    QtWidgets.QApplication.clipboard().setImage(image)
+    window.statusBar().showMessage(f"Copied the view ({width} × {height}) to the clipboard", 5000)
+    return image
 
 
 def run_export(window, spec, request) -> object | None:

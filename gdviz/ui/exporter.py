@@ -18,6 +18,7 @@ from gdviz.core.step_text import number
 from gdviz.model import Document
 from gdviz.render.capture import FrameCapture
 from gdviz.render.overlay import Overlay, draw_overlay
+from gdviz.ui import theme
 from gdviz.ui.descent_controller import run_color
 
 # The tools whose constructions an animation shows, pinned for the export.
@@ -124,13 +125,13 @@ def frame_overlay(doc: Document, state: FrameState, request: FrameRequest) -> Ov
             (f"{record.label}: k = {step.k}, {fn} = {value}", run_color(doc, record.run_id))
         )
     if state.delta is not None:
-        lines.append((f"Δ = {state.delta:.2e}", "#ffd166"))
+        lines.append((f"Δ = {state.delta:.2e}", theme.ACCENT))
     if state.angle is not None:
         x, y = doc.point
         at = point_report(surface, x, y)
         u = (math.cos(math.radians(state.angle)), math.sin(math.radians(state.angle)))
         derivative = at.f_x * u[0] + at.f_y * u[1]
-        lines.append((f"u at {state.angle:.0f}°: D_u f = {number(derivative, 6)}", "#ffd166"))
+        lines.append((f"u at {state.angle:.0f}°: D_u f = {number(derivative, 6)}", theme.ACCENT))
     return Overlay(
         title=request.title if request.title is not None else surface.title,
         subtitle=surface.formula if surface.formula not in surface.title else "",

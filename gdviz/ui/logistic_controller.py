@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.datasets import separability, write_dataset_csv
 from gdviz.core.logistic import LOG_BASES, Dataset, DatasetError, load_dataset_csv
@@ -97,6 +97,20 @@ class LogisticController(QtCore.QObject):
             self.status_message.emit(f"{name} was not loaded: {result.error}", 15000)
             return
         self.set_dataset(result.dataset, name)
+
+    def import_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self.dataset_panel, "Import a dataset", "", "CSV files (*.csv);;All files (*)"
+        )
+        if path:
+            self.load_file(path)
+
+    def export_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.dataset_panel, "Export the dataset", "dataset.csv", "CSV files (*.csv)"
+        )
+        if path:
+            self.export_dataset(path)
 
     def export_dataset(self, path: str) -> bool:
         dataset = self.doc.dataset or Dataset.lecture()

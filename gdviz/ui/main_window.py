@@ -7,10 +7,8 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gdviz import __version__
 from gdviz.core.grid import SampledGrid, display_height
 from gdviz.core.logistic import Dataset
 from gdviz.core.presets import all_presets, default_preset_name
@@ -21,10 +19,16 @@ from gdviz.render.contour_view import ContourView
 from gdviz.render.view3d import SurfaceView
 from gdviz.ui.construction_driver import ConstructionDriver
 from gdviz.ui.descent_controller import DescentController
-from gdviz.ui.docks import DOCK_BY_NAME, TOOL_DOCK, build_docks, raised_docks
+from gdviz.ui.docks import (
+    DOCK_BY_NAME,
+    TOOL_DOCK,
+    build_docks,
+    hide_orphan_tab_bars,
+    raised_docks,
+)
 from gdviz.ui.lesson_presenter import LessonPresenter
 from gdviz.ui.logistic_controller import LogisticController
-from gdviz.ui.menus import SHORTCUTS, build_menus
+from gdviz.ui.menus import build_menus
 from gdviz.ui.panels.data_plot import DataPlot
 from gdviz.ui.panels.dataset_panel import DatasetPanel
 from gdviz.ui.panels.derivative1d_panel import Derivative1DPanel
@@ -41,13 +45,12 @@ from gdviz.ui.panels.step_panel import StepPanel
 from gdviz.ui.scene_files import SceneFiles
 from gdviz.ui.surface_controller import SurfaceController
 from gdviz.ui.undo import UndoHistory
+from gdviz.ui.window_state import keep_window_state, restore_window_state
 
 log = logging.getLogger(__name__)
 
 TITLE = "gdviz — gradient descent, visible"
 CLOSE_UP_ELEVATION, CLOSE_UP_AZIMUTH, CLOSE_UP_DISTANCE = 45.0, -110.0, 1.3
-
-__all__ = ["SHORTCUTS", "MainWindow"]
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -64,8 +67,8 @@ class MainWindow(QtWidgets.QMainWindow):
     ):
         super().__init__()
         self._settings = settings  # None: nothing is remembered (tests, headless export)
-        self._export_size = (1920, 1080)
-        self._export_folder = str(Path.home())
+        self.export_size = (1920, 1080)
+        self.export_folder = str(Path.home())
         self.exporting = False
         self.close_after_export = False
         self._pending_camera: Camera | None = None
@@ -127,14 +130,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.surfaces.grid_changed.connect(self._on_grid_changed)
         self.constructions.close_up_requested.connect(self.close_up)
         self.logistic.dataset_refused.connect(self.docks["dataset"].raise_)
-        self.descent_panel.add_run_requested.connect(self.add_run)
-        self.descent_panel.play_toggled.connect(self._on_play_toggled)
-        self.descent_panel.step_requested.connect(self.step_once)
         self.descent_panel.gradient_field_toggled.connect(self.surfaces.show_gradient_field)
-        self.dataset_panel.import_requested.connect(self._import_dataset)
-        self.dataset_panel.export_requested.connect(self._export_dataset)
-        self.view.surface_clicked.connect(self._on_surface_clicked)
-        self.contour_view.plane_clicked.connect(self._on_surface_clicked)
+        self.dataset_panel.import_requested.connect(self.logistic.import_dialog)
+        self.dataset_panel.export_requested.connect(self.logistic.export_dialog)
+        self.view.surface_clicked.connect(self.descent.start_at)
+        self.contour_view.plane_clicked.connect(self.descent.start_at)
         doc.events.surface_changed.connect(self.surface_changed.emit)
         doc.events.tool_changed.connect(self._raise_tool_dock)
         doc.events.panels_changed.connect(self._show_panels)
@@ -150,7 +150,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if function and not self.surfaces.apply_expression(function):
             pass  # the error is shown under the expression field; the preset stays
         self.history.clear()  # the opening scene is not an edit
-        self._restore_settings()
+        restore_window_state(self, settings)
 
     # --- what the views show ------------------------------------------------------------------
     @property
@@ -314,20 +314,15 @@ class MainWindow(QtWidgets.QMainWindow):
         if not self.lessons.handle_key(event.key()):
             super().keyPressEvent(event)
 
-    # --- descent ----------------------------------------------------------------------------------
+    # --- descent (the controller does it; these are the names menus and tests use) ---
     def add_run(self) -> int | None:
-        """Another run from the current point with the Descent panel's settings."""
-        run_id = self.descent.add_run(self.doc.point)
-        if run_id is not None and self.descent.playing:
-            self.descent.set_playing(True)
-        return run_id
+        return self.descent.add_run_from_point()
 
     def toggle_play(self) -> None:
-        self._on_play_toggled(not self.descent.playing)
+        self.descent.toggle_play()
 
     def step_once(self) -> None:
-        self._ensure_run()
-        self.descent.step_once()
+        self.descent.step_from_point()
 
     def on_right_key(self) -> None:
         """→ takes a descent step; in presenter mode it goes to the next lesson step."""
@@ -335,32 +330,6 @@ class MainWindow(QtWidgets.QMainWindow):
             self.lesson_panel.next()
         else:
             self.step_once()
-
-    def _ensure_run(self) -> None:
-        """Play and Step need a run: make one from the point if none is left to continue."""
-        if not self.descent.has_unfinished_runs():
-            self.descent.reset()
-            self.descent.add_run(self.doc.point)
-
-    @QtCore.Slot(bool)
-    def _on_play_toggled(self, playing: bool) -> None:
-        if playing:
-            self._ensure_run()
-        self.descent.set_playing(playing and self.descent.has_unfinished_runs())
-
-    @QtCore.Slot(float, float, bool)
-    def _on_surface_clicked(self, x: float, y: float, shift: bool) -> None:
-        """A click sets the start point (and clears the runs); Shift+click adds a run there."""
-        if shift:
-            self.move_point(x, y)
-            self.add_run()
-            return
-        self.descent.reset()
-        self.move_point(x, y)
-        a, b, _ = self.doc.surface.axis_names
-        self.statusBar().showMessage(
-            f"Start ({a}, {b}) = ({x:.4g}, {y:.4g}): press Space to descend", 8000
-        )
 
     def close_up(self) -> None:
         """Look closely at the current point (the Δ and direction constructions are small)."""
@@ -371,17 +340,11 @@ class MainWindow(QtWidgets.QMainWindow):
         center = (x, y, display_height(self.grid, value))
         self.view.set_camera(CLOSE_UP_ELEVATION, CLOSE_UP_AZIMUTH, CLOSE_UP_DISTANCE, center)
 
-    # --- export and the clipboard -----------------------------------------------------------------
     def export_dialog(self) -> None:
         """File → Export…: choose, check the destination, then export with progress and cancel."""
-        from gdviz.ui.export_dialog import ExportDialog
+        from gdviz.ui.export_runner import export_with_dialog
 
-        dialog = ExportDialog(self, self._export_folder)
-        if dialog.exec() != QtWidgets.QDialog.Accepted:
-            return
-        self._export_size = (dialog.spec.width, dialog.spec.height)
-        self._export_folder = str(dialog.spec.path.parent)
-        self.export(dialog.spec, dialog.request)
+        export_with_dialog(self)
 
     def export(self, spec, request) -> object | None:
         """Write the frames of request to spec's file; returns the ExportResult or None."""
@@ -391,32 +354,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def copy_view_to_clipboard(self) -> QtGui.QImage:
         """The 3D view at the export size, with its text, on the clipboard (Ctrl+Shift+C)."""
-        from gdviz.render.capture import FrameCapture
+        from gdviz.ui.export_runner import copy_view
 
-        width, height = self._export_size
-        with FrameCapture(self.view, width, height, "dark" if self.view.dark else "light") as cap:
-            frame = np.ascontiguousarray(cap.frame())
-        image = QtGui.QImage(frame.data, width, height, 4 * width, QtGui.QImage.Format_RGBA8888)
-        image = image.copy()
-        QtWidgets.QApplication.clipboard().setImage(image)
-        self.statusBar().showMessage(f"Copied the view ({width} × {height}) to the clipboard", 5000)
-        return image
+        return copy_view(self)
 
+    # --- export and the clipboard -----------------------------------------------------------------
     # --- files dropped, imported, exported --------------------------------------------------------
-    def _import_dataset(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(
-            self, "Import a dataset", "", "CSV files (*.csv);;All files (*)"
-        )
-        if path:
-            self.load_dataset_file(path)
-
-    def _export_dataset(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self, "Export the dataset", "dataset.csv", "CSV files (*.csv)"
-        )
-        if path:
-            self.export_dataset(path)
-
     def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
         if any(url.isLocalFile() for url in event.mimeData().urls()):
             event.acceptProposedAction()
@@ -433,60 +376,9 @@ class MainWindow(QtWidgets.QMainWindow):
                 return
 
     # --- help, settings, closing ------------------------------------------------------------------
-    def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
-        QtWidgets.QMessageBox.information(
-            self, "Keyboard shortcuts", f"<table cellspacing='6'>{rows}</table>"
-        )
-
-    def show_about(self) -> None:
-        QtWidgets.QMessageBox.about(
-            self,
-            "About gdviz",
-            f"<h3>gdviz {__version__}</h3><p>See the mathematics of gradient descent: "
-            "surfaces, partial and directional derivatives, and descent paths.</p>",
-        )
-
-    def _restore_settings(self) -> None:
-        if self._settings is None:
-            return
-        geometry = self._settings.value("geometry")
-        state = self._settings.value("window_state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
-        size = self._settings.value("export_size", [], type=list)
-        if len(size) == 2:
-            self._export_size = (int(size[0]), int(size[1]))
-        self._export_folder = str(self._settings.value("export_folder") or self._export_folder)
-
-    def _save_settings(self) -> None:
-        if self._settings is None:
-            return
-        self.files.keep_last()
-        self._settings.setValue("geometry", self.saveGeometry())
-        self._settings.setValue("window_state", self.saveState())
-        self._settings.setValue("export_size", list(self._export_size))
-        self._settings.setValue("export_folder", self._export_folder)
-
     def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
-        QtCore.QTimer.singleShot(0, self._hide_orphan_tab_bars)
-
-    def _hide_orphan_tab_bars(self) -> None:
-        """Hide dock tab bars that belong to no dock group.
-
-        Qt 6.11 leaves a stray copy of a tab bar visible (over the status bar) when a window
-        builds two tabbed dock groups; a real one sits right under its group's current dock.
-        """
-        docks = {d.windowTitle(): d for d in self.docks.values()}
-        for bar in self.findChildren(QtWidgets.QTabBar):
-            if bar.parent() is not self or bar.count() == 0:
-                continue
-            dock = docks.get(bar.tabText(bar.currentIndex()))
-            if dock is None or abs(bar.geometry().top() - dock.geometry().bottom()) > 3:
-                bar.hide()
+        QtCore.QTimer.singleShot(0, lambda: hide_orphan_tab_bars(self, self.docks))
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.exporting:
@@ -497,7 +389,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if not self.files.confirm_discard("closing"):
             event.ignore()
             return
-        self._save_settings()
+        self.files.keep_last()
+        keep_window_state(self, self._settings)
         self.descent.stop()
         self.surfaces.stop()
         self.logistic.stop()

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gdviz import __version__
+
 SHORTCUTS = (
     ("Click the surface", "Set the start point (in the 3D or the top view)"),
     ("Shift+click", "Add another run from that point"),
@@ -123,6 +125,22 @@ def build_menus(window) -> Menus:
     _action(run_menu, "&Add run from the point", window.add_run)
 
     help_menu = bar.addMenu("&Help")
-    _action(help_menu, "&Keyboard shortcuts", window.show_shortcuts)
-    _action(help_menu, "&About gdviz", window.show_about)
+    _action(help_menu, "&Keyboard shortcuts", lambda: show_shortcuts(window))
+    _action(help_menu, "&About gdviz", lambda: show_about(window))
     return Menus(recent, log_height, play, undo, redo)
+
+
+def show_shortcuts(parent: QtWidgets.QWidget) -> None:
+    rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
+    QtWidgets.QMessageBox.information(
+        parent, "Keyboard shortcuts", f"<table cellspacing='6'>{rows}</table>"
+    )
+
+
+def show_about(parent: QtWidgets.QWidget) -> None:
+    QtWidgets.QMessageBox.about(
+        parent,
+        "About gdviz",
+        f"<h3>gdviz {__version__}</h3><p>See the mathematics of gradient descent: "
+        "surfaces, partial and directional derivatives, and descent paths.</p>",
+    )

@@ -111,7 +111,7 @@ def test_a_bad_destination_is_refused_before_any_work(descended, tmp_path, monke
 
 def test_copy_view_puts_a_picture_of_the_export_size_on_the_clipboard(descended):
     window = descended
-    window._export_size = (640, 360)
+    window.export_size = (640, 360)
     image = window.copy_view_to_clipboard()
     clip = QtWidgets.QApplication.clipboard().image()
     assert (image.width(), image.height()) == (640, 360)

@@ -248,7 +248,7 @@ def test_the_window_keeps_its_last_scene_for_next_time(qtbot, gl_context, tmp_pa
     first.show()
     qtbot.waitUntil(first.grid_is_final, timeout=10000)
     first.move_point(-0.75, 0.5)
-    first._export_size = (640, 360)
+    first.export_size = (640, 360)
     first.close()
     assert asked == [True]
     second = MainWindow(settings=settings)
@@ -257,5 +257,5 @@ def test_the_window_keeps_its_last_scene_for_next_time(qtbot, gl_context, tmp_pa
     assert second.restore_last_scene()
     assert second.point == (-0.75, 0.5)
     assert second.surface.formula == "x^2 - y^2"
-    assert second._export_size == (640, 360)
+    assert second.export_size == (640, 360)
     second.close()

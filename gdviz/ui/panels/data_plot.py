@@ -10,9 +10,9 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.likelihood import decision_boundary, misclassified
 from gdviz.core.logistic import Dataset, stable_sigmoid
+from gdviz.ui import theme
 from gdviz.ui.formatting import format_number
 
-BACKGROUND = "#1e1e24"
 MAX_POINTS_DRAWN = 5000  # a subsample of larger datasets, same classes
 
 
@@ -23,21 +23,21 @@ class DataPlot(QtWidgets.QWidget):
         super().__init__(parent)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.plot = pg.PlotWidget(background=BACKGROUND, objectName="dataPlot")
+        self.plot = pg.PlotWidget(background=theme.PLOT_BACKGROUND, objectName="dataPlot")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", "x")
         self.plot.setLabel("left", "y   and   a(x) = σ(w·x + b)")
-        self.class0 = self.plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush="#4dabf7",
+        self.class0 = self.plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush=theme.CLASS_0,
                                      symbolPen=None, name="y = 0")  # fmt: skip
-        self.class1 = self.plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush="#ff9f43",
+        self.class1 = self.plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush=theme.CLASS_1,
                                      symbolPen=None, name="y = 1")  # fmt: skip
         self.wrong = self.plot.plot(pen=None, symbol="o", symbolSize=16, symbolBrush=None,
-                                    symbolPen=pg.mkPen("#ff3b30", width=2),
+                                    symbolPen=pg.mkPen(theme.WRONG, width=2),
                                     name="misclassified")  # fmt: skip
-        self.sigmoid = self.plot.plot(pen=pg.mkPen("#e8e8ea", width=2), name="a(x)")
+        self.sigmoid = self.plot.plot(pen=pg.mkPen(theme.TEXT, width=2), name="a(x)")
         self.boundary = pg.InfiniteLine(angle=90, movable=False,
-                                        pen=pg.mkPen("#5ad17a", width=2, style=QtCore.Qt.DashLine),
-                                        label="x = −b/w", labelOpts={"color": "#5ad17a",
+                                        pen=pg.mkPen(theme.GOOD, width=2, style=QtCore.Qt.DashLine),
+                                        label="x = −b/w", labelOpts={"color": theme.GOOD,
                                                                      "position": 0.9})  # fmt: skip
         self.plot.addItem(self.boundary)
         self.caption = QtWidgets.QLabel(objectName="dataCaption")

@@ -9,9 +9,9 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gdviz.core.datasets import synthetic_dataset
 from gdviz.core.logistic import Dataset, DatasetError
+from gdviz.ui import theme
 from gdviz.ui.table_model import ArrayTableModel, Column
 
-ERROR_STYLE = "color: #ff6b6b; font-weight: 600;"
 MAX_ERRORS_SHOWN = 8
 
 
@@ -86,7 +86,7 @@ class DatasetPanel(QtWidgets.QWidget):
         layout.addWidget(generate)
 
         self.error_label = QtWidgets.QLabel(objectName="datasetError")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setStyleSheet(theme.ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         self.error_label.hide()
@@ -96,7 +96,7 @@ class DatasetPanel(QtWidgets.QWidget):
         layout.addWidget(self.summary_label)
         self.separability_label = QtWidgets.QLabel(objectName="separability")
         self.separability_label.setWordWrap(True)
-        self.separability_label.setStyleSheet("color: #ffd166;")
+        self.separability_label.setStyleSheet(f"color: {theme.ACCENT};")
         layout.addWidget(self.separability_label)
         layout.addStretch(1)
 

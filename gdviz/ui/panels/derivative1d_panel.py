@@ -11,10 +11,10 @@ from PySide6 import QtCore, QtWidgets
 from gdviz.core.derivative1d import secant_1d, secant_table_1d, tangent_line_1d
 from gdviz.core.expression import ExpressionError, parse_expression
 from gdviz.core.scene import DerivativeSpec
+from gdviz.ui import theme
 from gdviz.ui.formatting import format_number
 from gdviz.ui.widgets import LogSlider, ScientificSpinBox
 
-PLOT_BACKGROUND = "#1e1e24"
 DX_MIN, DX_MAX = 1e-10, 10.0
 
 
@@ -49,7 +49,7 @@ class Derivative1DPanel(QtWidgets.QWidget):
         form.addWidget(self.dx_slider, 2, 0, 1, 4)
         layout.addLayout(form)
         self.error_label = QtWidgets.QLabel(objectName="derivError")
-        self.error_label.setStyleSheet("color: #ff6b6b; font-weight: 600;")
+        self.error_label.setStyleSheet(theme.ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         layout.addWidget(self.error_label)
@@ -65,16 +65,16 @@ class Derivative1DPanel(QtWidgets.QWidget):
             numbers.addRow(title, label)
         layout.addLayout(numbers)
 
-        self.plot = pg.PlotWidget(background=PLOT_BACKGROUND, objectName="derivPlot")
+        self.plot = pg.PlotWidget(background=theme.PLOT_BACKGROUND, objectName="derivPlot")
         self.plot.setMinimumHeight(240)
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.addLegend(offset=(10, 10), labelTextColor="#e8e8ea")
-        self.g_curve = self.plot.plot(pen=pg.mkPen("#7fb0ff", width=2), name="g(x)")
-        self.secant_curve = self.plot.plot(pen=pg.mkPen("#ffd166", width=2), name="secant")
+        self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT)
+        self.g_curve = self.plot.plot(pen=pg.mkPen(theme.CURVE, width=2), name="g(x)")
+        self.secant_curve = self.plot.plot(pen=pg.mkPen(theme.ACCENT, width=2), name="secant")
         self.tangent_curve = self.plot.plot(
-            pen=pg.mkPen("#ff6b6b", width=2, style=QtCore.Qt.DashLine), name="tangent"
+            pen=pg.mkPen(theme.ERROR, width=2, style=QtCore.Qt.DashLine), name="tangent"
         )
-        self.points = self.plot.plot(pen=None, symbol="o", symbolSize=8, symbolBrush="#ffffff")
+        self.points = self.plot.plot(pen=None, symbol="o", symbolSize=8, symbolBrush=theme.WHITE)
         layout.addWidget(self.plot)
 
         self.table = QtWidgets.QTableWidget(0, 4, objectName="derivTable")

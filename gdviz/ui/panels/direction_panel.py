@@ -8,12 +8,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from gdviz.ui import theme
 from gdviz.ui.formatting import format_number
 from gdviz.ui.widgets import ScientificSpinBox, number_box, number_label, pin_check
 
 ROTATE_FRAME_MS = 40
 ROTATE_DEGREES_PER_FRAME = 3
-PLOT_BACKGROUND = "#1e1e24"
 
 
 class DirectionPanel(QtWidgets.QWidget):
@@ -88,7 +88,7 @@ class DirectionPanel(QtWidgets.QWidget):
         form.addWidget(self.rotate_button, 3, 0, 1, 3)
         layout.addLayout(form)
         self.error_label = QtWidgets.QLabel(objectName="directionError")
-        self.error_label.setStyleSheet("color: #ff6b6b; font-weight: 600;")
+        self.error_label.setStyleSheet(theme.ERROR_STYLE)
         self.error_label.hide()
         layout.addWidget(self.error_label)
 
@@ -108,7 +108,7 @@ class DirectionPanel(QtWidgets.QWidget):
             numbers.addRow(title, self.labels[key])
         layout.addLayout(numbers)
 
-        self.polar = pg.PlotWidget(background=PLOT_BACKGROUND, objectName="polarPlot")
+        self.polar = pg.PlotWidget(background=theme.PLOT_BACKGROUND, objectName="polarPlot")
         self.polar.setAspectLocked(True)
         self.polar.setMinimumHeight(240)
         self.polar.hideAxis("left")
@@ -119,16 +119,16 @@ class DirectionPanel(QtWidgets.QWidget):
             "f rises (largest along ∇f), red where it falls (most along −∇f), zero along the "
             "level curve"
         )
-        self.positive_curve = self.polar.plot(pen=pg.mkPen("#5ad17a", width=2))
-        self.negative_curve = self.polar.plot(pen=pg.mkPen("#ff6b6b", width=2))
+        self.positive_curve = self.polar.plot(pen=pg.mkPen(theme.GOOD, width=2))
+        self.negative_curve = self.polar.plot(pen=pg.mkPen(theme.ERROR, width=2))
         self.level_line = self.polar.plot(
-            pen=pg.mkPen("#9aa0a6", width=1, style=QtCore.Qt.DashLine)
+            pen=pg.mkPen(theme.MUTED, width=1, style=QtCore.Qt.DashLine)
         )
-        self.u_line = self.polar.plot(pen=pg.mkPen("#ffd166", width=3))
-        self.gradient_line = self.polar.plot(pen=pg.mkPen("#ffffff", width=2))
+        self.u_line = self.polar.plot(pen=pg.mkPen(theme.ACCENT, width=3))
+        self.gradient_line = self.polar.plot(pen=pg.mkPen(theme.WHITE, width=2))
         self.polar_caption = QtWidgets.QLabel(objectName="polarCaption")
         self.polar_caption.setWordWrap(True)
-        self.polar_caption.setStyleSheet("color: #9aa0a6;")
+        self.polar_caption.setStyleSheet(theme.NOTE_STYLE)
         layout.addWidget(self.polar)
         layout.addWidget(self.polar_caption)
         layout.addStretch(1)

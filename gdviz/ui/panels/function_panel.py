@@ -5,10 +5,8 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.presets import Preset
+from gdviz.ui import theme
 from gdviz.ui.widgets import number_box
-
-ERROR_STYLE = "color: #ff6b6b; font-weight: 600;"
-NOTE_STYLE = "color: #9aa0a6;"
 
 
 class FunctionPanel(QtWidgets.QWidget):
@@ -47,7 +45,7 @@ class FunctionPanel(QtWidgets.QWidget):
         self.expression_edit.textEdited.connect(lambda _text: self.clear_error())
 
         self.error_label = QtWidgets.QLabel(objectName="expressionError")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setStyleSheet(theme.ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 
@@ -119,7 +117,7 @@ class FunctionPanel(QtWidgets.QWidget):
         layout.addWidget(window_box)
 
         self.note_label = QtWidgets.QLabel(objectName="surfaceNote")
-        self.note_label.setStyleSheet(NOTE_STYLE)
+        self.note_label.setStyleSheet(theme.NOTE_STYLE)
         self.note_label.setWordWrap(True)
         layout.addWidget(self.note_label)
         layout.addStretch(1)

@@ -7,6 +7,7 @@ import html
 from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.lesson import Lesson, LessonStep
+from gdviz.ui import theme
 
 
 class LessonPanel(QtWidgets.QWidget):
@@ -46,9 +47,7 @@ class LessonPanel(QtWidgets.QWidget):
         layout.addWidget(self.numbers)
         self.errata = QtWidgets.QLabel(objectName="lessonErrata")
         self.errata.setWordWrap(True)
-        self.errata.setStyleSheet(
-            "color: #ffd166; border: 1px solid #8a6d1f; border-radius: 6px; padding: 6px;"
-        )
+        self.errata.setStyleSheet(theme.ERRATA_STYLE)
         layout.addWidget(self.errata)
         layout.addStretch(1)
         self.lesson: Lesson | None = None

@@ -11,12 +11,11 @@ from PySide6 import QtCore, QtWidgets
 from gdviz.core.expression import ExpressionError
 from gdviz.core.limits import limit_at_infinity, one_sided_limit, one_variable_verdict
 from gdviz.core.scene import LimitSpec, OneVariableSpec
+from gdviz.ui import theme
 from gdviz.ui.formatting import format_number
 from gdviz.ui.widgets import pin_check
 
 EXPONENTS = range(1, 9)
-PLOT_BACKGROUND = "#1e1e24"
-ERROR_STYLE = "color: #ff6b6b; font-weight: 600;"
 
 
 def parse_number_list(text: str, what: str) -> list[float]:
@@ -116,7 +115,7 @@ class LimitsPanel(QtWidgets.QWidget):
         layout.addWidget(box)
 
         self.error_label = QtWidgets.QLabel(objectName="limitError")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setStyleSheet(theme.ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         layout.addWidget(self.error_label)
@@ -146,7 +145,7 @@ class LimitsPanel(QtWidgets.QWidget):
         one_form.addWidget(self.a_edit, 0, 3)
         one_form.addWidget(self.one_button, 0, 4)
         self.one_error = QtWidgets.QLabel(objectName="limitOneError")
-        self.one_error.setStyleSheet(ERROR_STYLE)
+        self.one_error.setStyleSheet(theme.ERROR_STYLE)
         self.one_error.setWordWrap(True)
         self.one_error.hide()
         one_form.addWidget(self.one_error, 1, 0, 1, 5)
@@ -160,12 +159,12 @@ class LimitsPanel(QtWidgets.QWidget):
         self.one_verdict = QtWidgets.QLabel(objectName="limitOneVerdict")
         self.one_verdict.setWordWrap(True)
         one_form.addWidget(self.one_verdict, 3, 0, 1, 5)
-        self.one_plot = pg.PlotWidget(background=PLOT_BACKGROUND, objectName="limitOnePlot")
+        self.one_plot = pg.PlotWidget(background=theme.PLOT_BACKGROUND, objectName="limitOnePlot")
         self.one_plot.setMinimumHeight(200)
         self.one_plot.showGrid(x=True, y=True, alpha=0.2)
-        self.one_curves = [self.one_plot.plot(pen=pg.mkPen("#7fb0ff", width=2)) for _ in range(2)]
+        self.one_curves = [self.one_plot.plot(pen=pg.mkPen(theme.CURVE, width=2)) for _ in range(2)]
         self.one_points = self.one_plot.plot(pen=None, symbol="o", symbolSize=6,
-                                             symbolBrush="#ffd166")  # fmt: skip
+                                             symbolBrush=theme.ACCENT)  # fmt: skip
         one_form.addWidget(self.one_plot, 4, 0, 1, 5)
         layout.addWidget(one)
         layout.addStretch(1)
@@ -226,7 +225,7 @@ class LimitsPanel(QtWidgets.QWidget):
                 cells.append(estimate)
                 for c, text in enumerate(cells):
                     self.table.setItem(r, c, QtWidgets.QTableWidgetItem(text))
-        colour = "#5ad17a" if verdict.agree else "#ff9f43"
+        colour = theme.GOOD if verdict.agree else theme.CAUTION
         self.verdict_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
         self.verdict_label.setText(
             f"At ({format_number(x0)}, {format_number(y0)}): {verdict.message}"
@@ -234,7 +233,7 @@ class LimitsPanel(QtWidgets.QWidget):
 
     def clear_results(self, note: str = "") -> None:
         self.table.setRowCount(0)
-        self.verdict_label.setStyleSheet("color: #9aa0a6;")
+        self.verdict_label.setStyleSheet(theme.NOTE_STYLE)
         self.verdict_label.setText(note)
 
     # --- one variable -----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-BACKGROUND = "#1e1e24"
+from gdviz.ui import theme
 
 
 class LossPlot(QtWidgets.QWidget):
@@ -17,18 +17,18 @@ class LossPlot(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background=BACKGROUND)
+        self.plot = pg.PlotWidget(background=theme.PLOT_BACKGROUND)
         self.plot.setObjectName("lossPlot")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", "iteration k")
         self.plot.setLabel("left", "f")
-        self.plot.addLegend(offset=(-10, 10), labelTextColor="#e8e8ea")
+        self.plot.addLegend(offset=(-10, 10), labelTextColor=theme.TEXT)
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.setClipToView(True)
         self.plot.getPlotItem().setMenuEnabled(False)
         self.cursor = pg.InfiniteLine(
-            pos=0, angle=90, movable=True, pen=pg.mkPen("#ffd166", width=2),
-            hoverPen=pg.mkPen("#ffe699", width=3),
+            pos=0, angle=90, movable=True, pen=pg.mkPen(theme.ACCENT, width=2),
+            hoverPen=pg.mkPen(theme.ACCENT_HOVER, width=3),
         )  # fmt: skip
         self.cursor.setToolTip("Drag to scrub: every run's marker moves to step k")
         self.cursor.setZValue(10)

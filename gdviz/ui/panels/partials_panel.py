@@ -6,6 +6,7 @@ import math
 
 from PySide6 import QtCore, QtWidgets
 
+from gdviz.ui import theme
 from gdviz.ui.formatting import format_number
 from gdviz.ui.widgets import LogSlider, ScientificSpinBox, number_label, pin_check
 
@@ -103,7 +104,7 @@ class PartialsPanel(QtWidgets.QWidget):
         layout.addWidget(self.table)
         self.note_label = QtWidgets.QLabel(objectName="partialsNote")
         self.note_label.setWordWrap(True)
-        self.note_label.setStyleSheet("color: #9aa0a6;")
+        self.note_label.setStyleSheet(theme.NOTE_STYLE)
         layout.addWidget(self.note_label)
         layout.addStretch(1)
 

@@ -7,6 +7,7 @@ import math
 from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.calculus import PointReport
+from gdviz.ui import theme
 from gdviz.ui.formatting import format_number
 from gdviz.ui.widgets import number_box, number_label
 
@@ -64,7 +65,7 @@ class PointPanel(QtWidgets.QWidget):
         layout.addWidget(formulas)
 
         self.domain_label = QtWidgets.QLabel(objectName="pointDomain")
-        self.domain_label.setStyleSheet("color: #ffb86b;")
+        self.domain_label.setStyleSheet(theme.WARNING_STYLE)
         self.domain_label.setWordWrap(True)
         layout.addWidget(self.domain_label)
         layout.addStretch(1)

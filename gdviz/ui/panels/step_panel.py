@@ -7,6 +7,7 @@ from PySide6 import QtCore, QtWidgets
 from gdviz.core.descent import Step
 from gdviz.core.optimizers import Optimizer
 from gdviz.core.step_text import number, update_lines
+from gdviz.ui import theme
 
 
 class StepPanel(QtWidgets.QWidget):
@@ -61,7 +62,7 @@ class StepPanel(QtWidgets.QWidget):
             update_y.setText(y_line)
 
     def show_status(self, text: str, problem: bool = False) -> None:
-        self.status_label.setStyleSheet("color: #ff6b6b;" if problem else "color: #9aa0a6;")
+        self.status_label.setStyleSheet("color: #ff6b6b;" if problem else theme.NOTE_STYLE)
         self.status_label.setText(text)
 
     def clear(self) -> None:
