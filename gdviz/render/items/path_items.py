@@ -1,0 +1,93 @@
+"""One descent run in the 3D view: a polyline, a start dot and a head dot."""
+
+from __future__ import annotations
+
+import numpy as np
+from pyqtgraph.opengl.GLGraphicsItem import GLGraphicsItem
+
+from gdviz.render.axes3d import SceneMapping
+from gdviz.render.items.coords import PATH_LIFT, scene_rows
+from gdviz.render.items.lines import DepthTestedLine
+from gdviz.render.items.marker import MarkerItem
+from gdviz.render.paths import PathBuffer, decimated, finite_rows
+
+PATH_WIDTH = 3.0  # px
+_PATH_MARKER_PULL = 0.1  # scene units path markers are drawn towards the camera
+_START_RING_COLOR = (1.0, 1.0, 1.0, 1.0)
+_HEAD_EDGE_COLOR = (0.08, 0.08, 0.1, 0.9)
+_START_RING_SIZE, _START_DOT_SIZE = 13.0, 7.0  # px: a white-edged dot where a run starts
+_HEAD_EDGE_SIZE, _HEAD_DOT_SIZE = 15.0, 11.0  # px: a filled dot at the current iterate
+
+
+class PathItems:
+    """One descent run in the 3D view: a polyline, a white-edged start dot and a head dot.
+
+    Keeps the data points (x, y, z_display) and their scene coordinates in growing buffers, so
+    an appended iterate costs one small conversion and a vertex upload, not a rebuild.
+    """
+
+    def __init__(self, color: tuple[float, float, float, float]) -> None:
+        self.data = PathBuffer(3)
+        self.scene = PathBuffer(3, np.float32)
+        self.line = DepthTestedLine(
+            mode="line_strip", width=PATH_WIDTH, antialias=True, glOptions="translucent"
+        )
+        self.start_ring = MarkerItem(size=_START_RING_SIZE, pxMode=True, glOptions="translucent")
+        self.start_dot = MarkerItem(size=_START_DOT_SIZE, pxMode=True, glOptions="translucent")
+        self.head_edge = MarkerItem(size=_HEAD_EDGE_SIZE, pxMode=True, glOptions="translucent")
+        self.head_dot = MarkerItem(size=_HEAD_DOT_SIZE, pxMode=True, glOptions="translucent")
+        # the smaller dot of each pair sits a little nearer the camera than its rim
+        self.start_ring.pull = self.head_edge.pull = _PATH_MARKER_PULL
+        self.start_dot.pull = self.head_dot.pull = _PATH_MARKER_PULL + 0.01
+        self.start_ring.setData(color=_START_RING_COLOR)
+        self.head_edge.setData(color=_HEAD_EDGE_COLOR)
+        self.set_color(color)
+
+    def items(self) -> tuple[GLGraphicsItem, ...]:
+        return (self.line, self.start_ring, self.start_dot, self.head_edge, self.head_dot)
+
+    def set_color(self, color: tuple[float, float, float, float]) -> None:
+        self.color = color
+        self.line.setData(color=color)
+        self.start_dot.setData(color=color)
+        self.head_dot.setData(color=color)
+
+    def set_points(self, rows: np.ndarray, mapping: SceneMapping) -> None:
+        self.data.set(rows)
+        self.remap(mapping)
+
+    def append_points(self, rows: np.ndarray, mapping: SceneMapping) -> None:
+        """Add rows; a scrubbed head stays where it is (set_head(None) follows the end)."""
+        self.data.append(rows)
+        self.scene.append(scene_rows(mapping, rows, PATH_LIFT))
+        self.redraw()
+
+    def set_head(self, k: int | None) -> None:
+        self.data.head = self.scene.head = None if k is None else int(k)
+        self.redraw()
+
+    def remap(self, mapping: SceneMapping) -> None:
+        """Recompute scene coordinates after the data <-> scene mapping changed."""
+        head = self.data.head
+        self.scene.set(scene_rows(mapping, self.data.all_rows(), PATH_LIFT))
+        self.scene.head = head
+        self.redraw()
+
+    def redraw(self) -> None:
+        shown = decimated(self.scene.shown_rows())
+        if not np.isfinite(shown).all():
+            shown = finite_rows(shown)  # NaN heights (log scale of f <= 0): join the neighbours
+        if len(shown) == 0:
+            for item in self.items():
+                item.hide()
+            return
+        self.line.setData(pos=shown)
+        self.line.setVisible(len(shown) >= 2)
+        for item, pos in (
+            (self.start_ring, shown[:1]),
+            (self.start_dot, shown[:1]),
+            (self.head_edge, shown[-1:]),
+            (self.head_dot, shown[-1:]),
+        ):
+            item.setData(pos=pos)
+            item.show()
