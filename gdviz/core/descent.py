@@ -9,6 +9,7 @@ from enum import Enum
 from numbers import Integral
 
 from gdviz.core.expression import explain_nan
+from gdviz.core.numbers import format_number
 from gdviz.core.optimizers import Optimizer
 from gdviz.core.surfaces import Surface
 
@@ -241,5 +242,4 @@ def _coords(x: float, y: float) -> str:
 
 
 def _number(v: float) -> str:
-    text = f"{v:.4g}"
-    return "−" + text[1:] if text.startswith("-") else text
+    return format_number(v, 4)

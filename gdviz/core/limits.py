@@ -10,6 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from gdviz.core.expression import Expression, ExpressionError, explain_nan, parse_expression
+from gdviz.core.numbers import format_number
 
 # A side "settles" when its last two values differ by at most SETTLE_TOLERANCE × scale, where
 # scale = max(1, largest |value| on that side); two sides or two paths agree within the same.
@@ -217,7 +218,7 @@ def format_limit_value(value: float | None, scale: float = 1.0) -> str:
     if value is None or math.isnan(value):
         return "none"
     if math.isinf(value):
-        return "+∞" if value > 0 else "−∞"
+        return format_number(value)
     if abs(value) <= ZERO_TOLERANCE * max(1.0, scale):
         return "0"
     return _signed(float(f"{value:.7g}"))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from gdviz.core.descent import Step
+from gdviz.core.numbers import format_number
 from gdviz.core.optimizers import Optimizer
 
+STEP_DIGITS = 6
 
-def number(value: float, digits: int = 6) -> str:
-    """A number as the step text prints it: `digits` significant digits, a true minus sign."""
-    return f"{value:.{digits}g}".replace("-", "−")
+
+def number(value: float, digits: int = STEP_DIGITS) -> str:
+    """A number as the step text prints it: gdviz's one formatter at `digits` digits."""
+    return format_number(value, digits)
 
 
 def _operand(value: float) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6 import QtCore, QtGui
 
-from gdviz.ui.formatting import format_number
+from gdviz.core.numbers import format_number
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6 import QtWidgets
 
-from gdviz.ui.formatting import parse_shown_number
+from gdviz.core.numbers import parse_number as parse_shown_number
 from tests.gui.pixels import grab_rgb
 
 

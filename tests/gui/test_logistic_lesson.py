@@ -9,7 +9,7 @@ import pytest
 from PySide6 import QtCore
 
 from gdviz.core.logistic import Dataset
-from gdviz.ui.formatting import parse_shown_number
+from gdviz.core.numbers import parse_number as parse_shown_number
 
 LECTURE_X = [8, 15, 19, 24, 27, 31, 35, 40]
 LECTURE_Y = [0, 0, 0, 0, 1, 1, 1, 1]

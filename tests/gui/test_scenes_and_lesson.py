@@ -7,8 +7,8 @@ import math
 import pytest
 from PySide6 import QtWidgets
 
+from gdviz.core.numbers import parse_number as parse_shown_number
 from gdviz.core.scene import load_scene, scene_to_json
-from gdviz.ui.formatting import parse_shown_number
 
 
 def _wait_grid(qtbot, window):

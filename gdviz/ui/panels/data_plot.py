@@ -10,8 +10,8 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.likelihood import decision_boundary, misclassified
 from gdviz.core.logistic import Dataset, stable_sigmoid
+from gdviz.core.numbers import format_number
 from gdviz.ui import theme
-from gdviz.ui.formatting import format_number
 
 MAX_POINTS_DRAWN = 5000  # a subsample of larger datasets, same classes
 

@@ -10,9 +10,9 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.derivative1d import secant_1d, secant_table_1d, tangent_line_1d
 from gdviz.core.expression import ExpressionError, parse_expression
+from gdviz.core.numbers import format_number
 from gdviz.core.scene import DerivativeSpec
 from gdviz.ui import theme
-from gdviz.ui.formatting import format_number
 from gdviz.ui.widgets import LogSlider, ScientificSpinBox
 
 DX_MIN, DX_MAX = 1e-10, 10.0

@@ -8,8 +8,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from gdviz.core.numbers import format_number
 from gdviz.ui import theme
-from gdviz.ui.formatting import format_number
 from gdviz.ui.widgets import ScientificSpinBox, number_box, number_label, pin_check
 
 ROTATE_FRAME_MS = 40

@@ -12,7 +12,7 @@ from gdviz.core.likelihood import (
     small_probability_rows,
 )
 from gdviz.core.logistic import Dataset, log_base_label
-from gdviz.ui.formatting import format_number
+from gdviz.core.numbers import format_number
 from gdviz.ui.table_model import ArrayTableModel, Column
 from gdviz.ui.widgets import number_label
 

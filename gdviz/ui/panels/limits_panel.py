@@ -10,42 +10,12 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.expression import ExpressionError
 from gdviz.core.limits import limit_at_infinity, one_sided_limit, one_variable_verdict
+from gdviz.core.numbers import format_number, parse_limit_point, parse_number_list
 from gdviz.core.scene import LimitSpec, OneVariableSpec
 from gdviz.ui import theme
-from gdviz.ui.formatting import format_number
 from gdviz.ui.widgets import pin_check
 
 EXPONENTS = range(1, 9)
-
-
-def parse_number_list(text: str, what: str) -> list[float]:
-    """'1, -1, 0.5' → [1.0, -1.0, 0.5]; ValueError naming the bad entry otherwise."""
-    values = []
-    for part in text.replace("−", "-").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        try:
-            value = float(part)
-        except ValueError:
-            raise ValueError(f"{what}: {part!r} is not a number") from None
-        if not math.isfinite(value):
-            raise ValueError(f"{what}: {part!r} must be finite")
-        values.append(value)
-    return values
-
-
-def parse_point_text(text: str) -> float:
-    """A number, or inf / -inf / ∞ / -∞ for limits at infinity."""
-    cleaned = text.strip().replace("−", "-").replace("∞", "inf").lower()
-    if cleaned in ("inf", "+inf", "infinity", "+infinity"):
-        return math.inf
-    if cleaned in ("-inf", "-infinity"):
-        return -math.inf
-    value = float(cleaned)  # ValueError for text
-    if math.isnan(value):
-        raise ValueError("a must be a number or ±∞")
-    return value
 
 
 def _line(name: str, text: str, tip: str) -> QtWidgets.QLineEdit:
@@ -244,7 +214,7 @@ class LimitsPanel(QtWidgets.QWidget):
         for spec in (self.one_variable_spec(), *also):
             for token in spec.at.split(","):
                 try:
-                    a = parse_point_text(token)
+                    a = parse_limit_point(token)
                     if math.isinf(a):
                         sides = [limit_at_infinity(spec.g, 1 if a > 0 else -1, EXPONENTS)]
                     else:
@@ -256,8 +226,7 @@ class LimitsPanel(QtWidgets.QWidget):
                     self._one_error(f"g(x): {err}")
                     return False
                 except ValueError as err:
-                    self._one_error(f"a: {err}" if "a must" in str(err) or "could not" in str(err)
-                                    else str(err))  # fmt: skip
+                    self._one_error(str(err))
                     return False
                 results.append((spec.g, a, sides))
         self.one_error.hide()

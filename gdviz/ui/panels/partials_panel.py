@@ -6,8 +6,8 @@ import math
 
 from PySide6 import QtCore, QtWidgets
 
+from gdviz.core.numbers import format_number
 from gdviz.ui import theme
-from gdviz.ui.formatting import format_number
 from gdviz.ui.widgets import LogSlider, ScientificSpinBox, number_label, pin_check
 
 DELTA_MIN, DELTA_MAX = 1e-10, 1.0

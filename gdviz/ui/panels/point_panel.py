@@ -7,8 +7,8 @@ import math
 from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.calculus import PointReport
+from gdviz.core.numbers import format_number
 from gdviz.ui import theme
-from gdviz.ui.formatting import format_number
 from gdviz.ui.widgets import number_box, number_label
 
 
