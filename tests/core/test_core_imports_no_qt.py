@@ -44,3 +44,13 @@ def test_core_and_model_import_without_qt_gl_or_imageio():
     leaked = [m for m in modules if m.split(".")[0] in FORBIDDEN]
     assert leaked == []
     assert set(names) <= set(modules)  # every import really happened
+
+
+def test_the_command_loads_no_sympy_until_a_verb_needs_it():
+    """`gdviz --help` stays fast: the package and its shared options import no sympy or Qt."""
+    code = "import json, sys\nimport gdviz.cli\nprint(json.dumps(sorted(sys.modules)))\n"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    modules = json.loads(proc.stdout)
+    assert [m for m in modules if m.split(".")[0] in (*FORBIDDEN, "sympy")] == []
+    assert "gdviz.cli.options" in modules

@@ -6,21 +6,21 @@ import sys
 import time
 from collections.abc import Sequence
 
-from gdviz.cli import (
+from gdviz.cli.options import (
+    Parser,
     UsageError,
-    _Parser,
-    _whole_number,
     add_source_and_run_options,
     optimizer_from_args,
     start_from_args,
     surface_from_args,
+    whole_number,
 )
 
 DEFAULT_SIZE = "1280x720"
 
 
 def _export_parser():
-    parser = _Parser(
+    parser = Parser(
         prog="gdviz export",
         description="Export an animation of a scene (descent, Δ → 0, u rotating, camera orbit) "
         "as MP4, GIF, WebM, a folder of PNG frames or a PNG still. Starts a private Xvfb when "
@@ -91,7 +91,7 @@ def _run_export(argv: Sequence[str]) -> int:
     fmt = format_for_path(str(args.out))
     default_frames = "1" if fmt == "png" else "120"
     frames_text = default_frames if args.frames is None else args.frames  # "" is an error
-    frames = _whole_number(frames_text, "--frames", 1)
+    frames = whole_number(frames_text, "--frames", 1)
     try:
         fps = float(args.fps)
     except ValueError:

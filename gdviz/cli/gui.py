@@ -1,0 +1,53 @@
+"""`gdviz [FILE.json] [--preset|--function|--lesson]`: opens the window."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from gdviz.cli.options import (
+    VERBS,
+    Parser,
+)
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="gdviz",
+        description="See gradient descent: opens the window on the lecture's log loss L(w, b). "
+        f"Headless verbs: {', '.join(VERBS)} (gdviz VERB --help).",
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--preset", metavar="NAME", help="open a preset (see `gdviz presets`)")
+    source.add_argument(
+        "--function", metavar="EXPR", help="open f(x, y) = EXPR, e.g. 'sin(x)*cos(y)'"
+    )
+    source.add_argument("scene", nargs="?", metavar="FILE.json", help="open a saved scene")
+    parser.add_argument(
+        "--lesson", metavar="FILE", nargs="?", const="lecture",
+        help="step through a lesson (default: the lecture's; or a lesson file you wrote)",
+    )  # fmt: skip
+    return parser
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    args = _gui_parser().parse_args(argv)
+    from gdviz.core.presets import get_preset
+
+    if args.preset is not None:
+        get_preset(args.preset)  # unknown names fail here, before a window exists
+    if args.function is not None:
+        from gdviz.core.expression import parse_expression
+
+        parse_expression(args.function)
+    if args.scene is not None:
+        from gdviz.core.scene import load_scene
+
+        load_scene(args.scene)  # a bad file is reported here, before a window exists
+    if args.lesson is not None and args.lesson != "lecture":
+        from gdviz.core.lesson import load_lesson
+
+        load_lesson(args.lesson)
+    from gdviz.ui.app import run_app
+
+    return run_app(preset=args.preset, function=args.function, scene=args.scene, lesson=args.lesson)

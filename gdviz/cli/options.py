@@ -1,0 +1,260 @@
+"""The options and argument checks every verb shares: parser, numbers, sources, runs, scenes."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Sequence
+
+from gdviz.core.numbers import format_number, parse_number
+from gdviz.core.optimizers import OPTIMIZER_NAMES
+
+# verb -> (module, function): each verb is imported only when it runs.
+VERBS: dict[str, tuple[str, str]] = {
+    "presets": ("gdviz.cli.presets", "run_presets"),
+    "eval": ("gdviz.cli.evaluate", "run_eval"),
+    "run": ("gdviz.cli.run", "run_run"),
+    "limit": ("gdviz.cli.limit", "run_limit"),
+    "likelihood": ("gdviz.cli.likelihood", "run_likelihood"),
+    "export": ("gdviz.cli.export", "run_export"),
+}
+GUI = ("gdviz.cli.gui", "run_gui")
+
+# A run keeps every step in memory; a scene file allows the same maximum.
+MAX_STEPS = 1_000_000
+
+# Options whose value may begin with '-' (negative coordinates typed as `--at -1,0`).
+VALUE_OPTIONS = frozenset(
+    {"--at", "--direction", "--delta", "--start", "--model", "--function", "--lr", "--momentum",
+     "--beta1", "--beta2", "--eps", "--alpha", "--tol", "--steps", "--slope", "--parabola",
+     "--path", "--t0", "--title"}
+)  # fmt: skip
+
+
+class UsageError(Exception):
+    """Invalid command-line input: reported as one line on stderr with exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line, not argparse's usage dump
+        raise UsageError(message)
+
+
+def attach_negative_values(argv: Sequence[str]) -> list[str]:
+    """Turn `--at -1,0` into `--at=-1,0` so argparse does not read -1,0 as an option."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in VALUE_OPTIONS and i + 1 < len(argv) and argv[i + 1].startswith("-"):
+            out.append(f"{token}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def parse_numbers(text: str, count: int, what: str) -> tuple[float, ...]:
+    """Parse 'A,B' (count numbers, comma separated) into finite floats, or raise UsageError."""
+    parts = text.split(",")
+    if len(parts) != count:
+        raise UsageError(f"{what} needs {count} comma-separated numbers, got {text[:80]!r}")
+    try:
+        return tuple(parse_number(part, what) for part in parts)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
+def positive_finite(text: str, what: str, allow_negative: bool = False) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{what}: {text!r} is not a number") from None
+    if not math.isfinite(value) or value == 0 or (value < 0 and not allow_negative):
+        rule = "a finite non-zero number" if allow_negative else "a finite number > 0"
+        raise UsageError(f"{what} must be {rule}, got {text!r}")
+    return value
+
+
+def add_scene_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--scene", metavar="FILE.json", help=f"take {what}")
+
+
+def from_scene(args: argparse.Namespace, needs: dict[str, str]) -> argparse.Namespace:
+    """Fill options left out from --scene; each still missing is an error naming it.
+
+    needs maps an option (dest) to what the scene gives for it: "function", "point",
+    "limit_point", "dataset" or "log_base".
+    """
+    scene = None
+    if getattr(args, "scene", None) is not None:
+        from gdviz.core.scene import load_scene
+
+        scene = load_scene(args.scene)
+    for dest, what in needs.items():
+        if getattr(args, dest) is not None:
+            continue
+        if scene is None:
+            raise UsageError(f"--{dest.replace('_', '-')} is needed (or --scene FILE)")
+        setattr(args, dest, scene_value(scene, what, args.scene))
+    return args
+
+
+def scene_value(scene, what: str, path: str):
+    from gdviz.core.logistic import Dataset
+    from gdviz.core.presets import get_preset
+
+    source = scene.source
+    if what == "point":
+        return f"{scene.point[0]!r},{scene.point[1]!r}"
+    if what == "limit_point":
+        return f"{scene.limits.x0!r},{scene.limits.y0!r}"
+    if what == "log_base":
+        return scene.log_base
+    if what == "function":
+        text = source.expression
+        if source.kind == "preset":
+            text = get_preset(source.preset).expression
+        if not text:
+            raise UsageError(f"--scene {path}: its surface is a loss, not a typed function")
+        return text
+    if source.kind == "dataset":
+        return Dataset(source.dataset_x, source.dataset_y)
+    if source.kind == "preset" and get_preset(source.preset).kind == "logistic":
+        return "lecture"
+    raise UsageError(f"--scene {path}: its surface is a function, not a dataset's loss")
+
+
+def add_source_and_run_options(parser: argparse.ArgumentParser) -> None:
+    """--preset | --function | --dataset, the optimizer and its settings, start, steps, tol."""
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--preset", metavar="NAME", help="a preset (see `gdviz presets`)")
+    source.add_argument("--function", metavar="EXPR", help="f(x, y)")
+    source.add_argument(
+        "--dataset", metavar="lecture|FILE.csv", help="the log loss L(w, b) of a dataset (x,y CSV)"
+    )
+    source.add_argument(
+        "--scene", metavar="FILE.json", help="a scene saved by gdviz (its surface, point, runs)"
+    )
+    parser.add_argument(
+        "--optimizer", default="gd", help=f"one of {', '.join(OPTIMIZER_NAMES)} (default gd)"
+    )
+    for name, what in (
+        ("lr", "learning rate α"),
+        ("momentum", "momentum μ (momentum, nesterov)"),
+        ("beta1", "Adam's β₁"),
+        ("beta2", "Adam's β₂"),
+        ("eps", "ε (adagrad, rmsprop, adam)"),
+        ("alpha", "RMSProp's smoothing α"),
+    ):
+        parser.add_argument(f"--{name}", metavar="V", help=f"{what}; default: torch's")
+    parser.add_argument("--start", metavar="X,Y", help="start point (default: the preset's)")
+    parser.add_argument("--steps", default="1000", metavar="N", help="max steps (default 1000)")
+    parser.add_argument("--tol", default="1e-6", metavar="T", help="stop when |∇f| < T (1e-6)")
+    parser.add_argument(
+        "--log-base", default="e", metavar="e|10|2", help="log of the loss (--dataset; default e)"
+    )
+
+
+def fmt(value: float) -> str:
+    """A number as the CLI prints it: gdviz's formatter, 7 digits, an ASCII minus."""
+    return format_number(value, 7, ascii_minus=True)
+
+
+def fmt10(value: float) -> str:
+    return format_number(value, 10, ascii_minus=True)
+
+
+def json_float(value: float | None) -> float | str | None:
+    """A number for JSON: NaN/None -> null, ±inf -> "+inf"/"-inf" (JSON has no infinities)."""
+    if value is None or math.isnan(value):
+        return None
+    if math.isinf(value):
+        return "+inf" if value > 0 else "-inf"
+    return value
+
+
+def value_text(value: float) -> str:
+    return fmt(value)  # NaN is "undefined"
+
+
+def finite_option(text: str, what: str) -> float:
+    value = number_option(text, what)
+    if not math.isfinite(value):
+        raise UsageError(f"{what} must be a finite number, got {text!r}")
+    return value
+
+
+def number_option(text: str, what: str) -> float:
+    try:
+        return parse_number(text, what, finite=False)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
+def whole_number(text: str, what: str, minimum: int, maximum: int | None = None) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"{what} must be a whole number ≥ {minimum}, got {text!r}") from None
+    if value < minimum:
+        raise UsageError(f"{what} must be a whole number ≥ {minimum}, got {text!r}")
+    if maximum is not None and value > maximum:
+        raise UsageError(f"{what} must be at most {maximum}, got {text!r}")
+    return value
+
+
+def surface_from_args(args: argparse.Namespace):
+    """(surface, suggested start) for --preset, --function or --dataset."""
+    from gdviz.core.logistic import Dataset, load_dataset_csv, parse_log_base
+    from gdviz.core.presets import get_preset
+    from gdviz.core.surfaces import ExpressionSurface, LogisticLossSurface
+    from gdviz.core.window import Window
+
+    log_base = parse_log_base(args.log_base)
+    # `is not None`: an empty value (--preset "") is reported, not mistaken for another source.
+    if getattr(args, "scene", None) is not None:
+        return surface_from_scene(args.scene)
+    if args.preset is not None:
+        preset = get_preset(args.preset)
+        return preset.surface(log_base), preset.start
+    if args.function is not None:
+        return ExpressionSurface(args.function, Window(-3.0, 3.0, -3.0, 3.0)), None
+    lecture = get_preset("lecture-logistic")
+    dataset = Dataset.lecture() if args.dataset == "lecture" else load_dataset_csv(args.dataset)
+    return LogisticLossSurface(dataset, lecture.window, log_base), lecture.start
+
+
+def surface_from_scene(path: str):
+    """(surface, the scene's point) for the source of a saved scene: the GUI's own function."""
+    from gdviz.core.scene import load_scene
+    from gdviz.core.scene_surface import surface_for_scene
+
+    scene = load_scene(path)
+    return surface_for_scene(scene), scene.point
+
+
+def optimizer_from_args(args: argparse.Namespace):
+    """(optimizer, max_steps, tol) from the run options, validated."""
+    from gdviz.core.optimizers import make_optimizer
+
+    overrides = {
+        name: number_option(getattr(args, name), f"--{name}")
+        for name in ("lr", "momentum", "beta1", "beta2", "eps", "alpha")
+        if getattr(args, name) is not None
+    }
+    optimizer = make_optimizer(args.optimizer, **overrides)
+    max_steps = whole_number(args.steps, "--steps", 1, MAX_STEPS)
+    tol = number_option(args.tol, "--tol")
+    if not (math.isfinite(tol) and tol >= 0):  # checked here so export fails before any display
+        raise UsageError(f"--tol (tolerance) must be a finite number ≥ 0, got {args.tol!r}")
+    return optimizer, max_steps, tol
+
+
+def start_from_args(args: argparse.Namespace, suggested) -> tuple[float, float]:
+    if args.start is not None:
+        return parse_numbers(args.start, 2, "--start")
+    if suggested is not None:
+        return suggested
+    raise UsageError("--start X,Y is needed with --function")
