@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 
 from gdviz.core.numbers import format_number, parse_number
-from gdviz.core.optimizers import OPTIMIZER_NAMES
+from gdviz.core.optimizers import HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_NAMES
 
 # verb -> (module, function): each verb is imported only when it runs.
 VERBS: dict[str, tuple[str, str]] = {
@@ -25,9 +25,9 @@ MAX_STEPS = 1_000_000
 
 # Options whose value may begin with '-' (negative coordinates typed as `--at -1,0`).
 VALUE_OPTIONS = frozenset(
-    {"--at", "--direction", "--delta", "--start", "--model", "--function", "--lr", "--momentum",
-     "--beta1", "--beta2", "--eps", "--alpha", "--tol", "--steps", "--slope", "--parabola",
-     "--path", "--t0", "--title"}
+    {"--at", "--direction", "--delta", "--start", "--model", "--function", "--tol", "--steps",
+     "--slope", "--parabola", "--path", "--t0", "--title"}
+    | {f"--{name}" for name in HYPERPARAMETER_NAMES}
 )  # fmt: skip
 
 
@@ -140,15 +140,11 @@ def add_source_and_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--optimizer", default="gd", help=f"one of {', '.join(OPTIMIZER_NAMES)} (default gd)"
     )
-    for name, what in (
-        ("lr", "learning rate α"),
-        ("momentum", "momentum μ (momentum, nesterov)"),
-        ("beta1", "Adam's β₁"),
-        ("beta2", "Adam's β₂"),
-        ("eps", "ε (adagrad, rmsprop, adam)"),
-        ("alpha", "RMSProp's smoothing α"),
-    ):
-        parser.add_argument(f"--{name}", metavar="V", help=f"{what}; default: torch's")
+    for spec in HYPERPARAMETERS:
+        users = "" if spec.name == "lr" else f" ({', '.join(spec.used_by)})"
+        parser.add_argument(
+            f"--{spec.name}", metavar="V", help=f"{spec.help}{users}; default: torch's"
+        )
     parser.add_argument("--start", metavar="X,Y", help="start point (default: the preset's)")
     parser.add_argument("--steps", default="1000", metavar="N", help="max steps (default 1000)")
     parser.add_argument("--tol", default="1e-6", metavar="T", help="stop when |∇f| < T (1e-6)")
@@ -241,7 +237,7 @@ def optimizer_from_args(args: argparse.Namespace):
 
     overrides = {
         name: number_option(getattr(args, name), f"--{name}")
-        for name in ("lr", "momentum", "beta1", "beta2", "eps", "alpha")
+        for name in HYPERPARAMETER_NAMES
         if getattr(args, name) is not None
     }
     optimizer = make_optimizer(args.optimizer, **overrides)

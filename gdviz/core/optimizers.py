@@ -4,35 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
-
-OPTIMIZER_NAMES: tuple[str, ...] = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
-
-OPTIMIZER_TITLES: dict[str, str] = {
-    "gd": "Gradient descent",
-    "momentum": "Momentum",
-    "nesterov": "Nesterov momentum",
-    "adagrad": "AdaGrad",
-    "rmsprop": "RMSProp",
-    "adam": "Adam",
-}
-
-_FORMULAS: dict[str, str] = {
-    "gd": "θ ← θ − η·∇f",
-    "momentum": "b ← μ·b + ∇f;  θ ← θ − η·b",
-    "nesterov": "b ← μ·b + ∇f;  θ ← θ − η·(∇f + μ·b)",
-    "adagrad": "s ← s + (∇f)²;  θ ← θ − η·∇f / (√s + ε)",
-    "rmsprop": "v ← α·v + (1 − α)·(∇f)²;  θ ← θ − η·∇f / (√v + ε)",
-    "adam": (
-        "m ← β₁·m + (1 − β₁)·∇f;  v ← β₂·v + (1 − β₂)·(∇f)²;  "
-        "θ ← θ − η·m̂ / (√v̂ + ε),  m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)"
-    ),
-}
-
-_MOMENTUM_METHODS = ("momentum", "nesterov")
 
 
 class OptimizerError(ValueError):
@@ -55,32 +30,106 @@ class Hyperparameters:
     alpha: float = 0.99
 
 
-def defaults_for(name: str) -> Hyperparameters:
-    """torch.optim's documented defaults for the method `name`.
+@dataclass(frozen=True)
+class HyperparameterSpec:
+    """One knob: its Hyperparameters field (and CLI flag --name), its labels, its valid range
+    ("positive": > 0; "unit": in [0, 1)) and the optimizers that read it."""
 
-    gd, momentum, nesterov: torch.optim.SGD, lr 1e-3 (torch ≥ 2.2's default), dampening 0,
-    no weight decay. torch's momentum default is 0, which makes Momentum and Nesterov plain
-    GD, so those two default to μ = 0.9 (the value torch's own examples use).
-    adagrad: lr 1e-2, eps 1e-10, lr_decay 0, initial accumulator 0 (fixed here).
-    rmsprop: lr 1e-2, alpha 0.99, eps 1e-8; no momentum, not centered (fixed here).
-    adam: lr 1e-3, betas (0.9, 0.999), eps 1e-8, bias-corrected, no amsgrad.
-    """
+    name: str
+    label: str
+    help: str
+    kind: str
+    used_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """One method: its name (CLI, scenes), title (GUI), update rule and torch.optim defaults."""
+
+    name: str
+    title: str
+    formula: str
+    defaults: Hyperparameters
+
+
+# The catalogue: the panel, the CLI, scenes, the docs and the tests read these two tables.
+# Defaults are torch.optim's: SGD lr 1e-3 (torch ≥ 2.2), dampening 0, no weight decay; torch's
+# momentum default 0 makes Momentum and Nesterov plain GD, so those use μ = 0.9 (the value
+# torch's own examples use); AdaGrad lr 1e-2, eps 1e-10, lr_decay 0, initial accumulator 0;
+# RMSProp lr 1e-2, alpha 0.99, eps 1e-8, no momentum, not centered; Adam lr 1e-3, betas
+# (0.9, 0.999), eps 1e-8, bias-corrected, no amsgrad.
+OPTIMIZERS: tuple[OptimizerSpec, ...] = (
+    OptimizerSpec("gd", "Gradient descent", "θ ← θ − η·∇f", Hyperparameters(lr=1e-3)),
+    OptimizerSpec(
+        "momentum",
+        "Momentum",
+        "b ← μ·b + ∇f;  θ ← θ − η·b",
+        Hyperparameters(lr=1e-3, momentum=0.9),
+    ),
+    OptimizerSpec(
+        "nesterov",
+        "Nesterov momentum",
+        "b ← μ·b + ∇f;  θ ← θ − η·(∇f + μ·b)",
+        Hyperparameters(lr=1e-3, momentum=0.9),
+    ),
+    OptimizerSpec(
+        "adagrad",
+        "AdaGrad",
+        "s ← s + (∇f)²;  θ ← θ − η·∇f / (√s + ε)",
+        Hyperparameters(lr=1e-2, eps=1e-10),
+    ),
+    OptimizerSpec(
+        "rmsprop",
+        "RMSProp",
+        "v ← α·v + (1 − α)·(∇f)²;  θ ← θ − η·∇f / (√v + ε)",
+        Hyperparameters(lr=1e-2, alpha=0.99, eps=1e-8),
+    ),
+    OptimizerSpec(
+        "adam",
+        "Adam",
+        "m ← β₁·m + (1 − β₁)·∇f;  v ← β₂·v + (1 − β₂)·(∇f)²;  "
+        "θ ← θ − η·m̂ / (√v̂ + ε),  m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)",
+        Hyperparameters(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8),
+    ),
+)
+OPTIMIZER_NAMES: tuple[str, ...] = tuple(spec.name for spec in OPTIMIZERS)
+OPTIMIZER_TITLES: dict[str, str] = {spec.name: spec.title for spec in OPTIMIZERS}
+_BY_NAME = {spec.name: spec for spec in OPTIMIZERS}
+
+HYPERPARAMETERS: tuple[HyperparameterSpec, ...] = (
+    HyperparameterSpec("lr", "Learning rate α", "learning rate α (> 0)", "positive",
+                       OPTIMIZER_NAMES),
+    HyperparameterSpec("momentum", "Momentum μ",
+                       "momentum μ in [0, 1): how much of the previous step is kept", "unit",
+                       ("momentum", "nesterov")),
+    HyperparameterSpec("beta1", "β₁", "Adam's first-moment decay β₁, in [0, 1)", "unit",
+                       ("adam",)),
+    HyperparameterSpec("beta2", "β₂", "Adam's second-moment decay β₂, in [0, 1)", "unit",
+                       ("adam",)),
+    HyperparameterSpec("eps", "ε", "ε added to the denominator for stability (> 0)", "positive",
+                       ("adagrad", "rmsprop", "adam")),
+    HyperparameterSpec("alpha", "Decay α", "RMSProp's smoothing constant α, in [0, 1)", "unit",
+                       ("rmsprop",)),
+)  # fmt: skip
+HYPERPARAMETER_NAMES: tuple[str, ...] = tuple(spec.name for spec in HYPERPARAMETERS)
+
+
+def uses(name: str) -> tuple[str, ...]:
+    """The hyperparameters the method `name` reads, in catalogue order (lr first)."""
     _check_name(name)
-    if name == "gd":
-        return Hyperparameters(lr=1e-3)
-    if name in _MOMENTUM_METHODS:
-        return Hyperparameters(lr=1e-3, momentum=0.9)
-    if name == "adagrad":
-        return Hyperparameters(lr=1e-2, eps=1e-10)
-    if name == "rmsprop":
-        return Hyperparameters(lr=1e-2, alpha=0.99, eps=1e-8)
-    return Hyperparameters(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)
+    return tuple(spec.name for spec in HYPERPARAMETERS if name in spec.used_by)
+
+
+def defaults_for(name: str) -> Hyperparameters:
+    """torch.optim's documented defaults for the method `name` (see OPTIMIZERS)."""
+    _check_name(name)
+    return _BY_NAME[name].defaults
 
 
 def describe(name: str) -> str:
     """A one-line update formula for `name`, for tooltips."""
     _check_name(name)
-    return _FORMULAS[name]
+    return _BY_NAME[name].formula
 
 
 def validate(name: str, hp: Hyperparameters) -> None:
@@ -90,14 +139,12 @@ def validate(name: str, hp: Hyperparameters) -> None:
     is valid for any method it is later switched to (Nesterov also needs momentum > 0).
     """
     _check_name(name)
-    _check_positive("learning rate", hp.lr)
-    _check_unit_interval("momentum", hp.momentum)
-    if name == "nesterov" and hp.momentum == 0:
-        raise OptimizerError("Nesterov momentum needs a momentum > 0, got 0")
-    _check_unit_interval("beta1", hp.beta1)
-    _check_unit_interval("beta2", hp.beta2)
-    _check_positive("eps", hp.eps)
-    _check_unit_interval("alpha", hp.alpha)
+    for spec in HYPERPARAMETERS:
+        label = "learning rate" if spec.name == "lr" else spec.name
+        check = _check_positive if spec.kind == "positive" else _check_unit_interval
+        check(label, getattr(hp, spec.name))
+        if spec.name == "momentum" and name == "nesterov" and hp.momentum == 0:
+            raise OptimizerError("Nesterov momentum needs a momentum > 0, got 0")
 
 
 def _check_name(name: str) -> None:
@@ -226,11 +273,11 @@ class Optimizer:
 
     @property
     def formula(self) -> str:
-        return _FORMULAS[self.name]
+        return _BY_NAME[self.name].formula
 
     def initial_state(self) -> OptimizerState:
         """The state before the first step: zero buffers for the method's own fields."""
-        if self.name in _MOMENTUM_METHODS:
+        if self.name in ("momentum", "nesterov"):
             return OptimizerState(velocity=_ZERO)
         if self.name in ("adagrad", "rmsprop"):
             return OptimizerState(second_moment=_ZERO)
@@ -254,9 +301,6 @@ class Optimizer:
         return _STEPS[self.name](x, y, gx, gy, state, self.hp)
 
 
-_HP_FIELDS = tuple(f.name for f in fields(Hyperparameters))
-
-
 def make_optimizer(name: str, hp: Hyperparameters | None = None, **overrides: float) -> Optimizer:
     """An optimizer `name` with `hp` (default: `defaults_for(name)`) and keyword overrides.
 
@@ -264,10 +308,10 @@ def make_optimizer(name: str, hp: Hyperparameters | None = None, **overrides: fl
     Raises OptimizerError for an unknown name, an unknown keyword or an invalid value.
     """
     _check_name(name)
-    unknown = sorted(set(overrides) - set(_HP_FIELDS))
+    unknown = sorted(set(overrides) - set(HYPERPARAMETER_NAMES))
     if unknown:
         raise OptimizerError(
-            f"unknown hyperparameter {', '.join(unknown)}; known: {', '.join(_HP_FIELDS)}"
+            f"unknown hyperparameter {', '.join(unknown)}; known: {', '.join(HYPERPARAMETER_NAMES)}"
         )
     base = defaults_for(name) if hp is None else hp
     return Optimizer(name, replace(base, **overrides))

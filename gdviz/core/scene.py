@@ -21,9 +21,11 @@ from gdviz.core.document_reader import (
 )
 from gdviz.core.expression import ExpressionError, parse_expression
 from gdviz.core.optimizers import (
+    HYPERPARAMETERS,
     OPTIMIZER_NAMES,
     Hyperparameters,
     OptimizerError,
+    defaults_for,
 )
 from gdviz.core.optimizers import (
     validate as validate_hyperparameters,
@@ -103,12 +105,12 @@ class RunSpec:
     """One descent run: the optimizer, its hyperparameters, the start and the stopping rule."""
 
     optimizer: str = "gd"
-    lr: float = 0.01
-    momentum: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    eps: float = 1e-8
-    alpha: float = 0.99
+    lr: float = 0.01  # the window's starting learning rate; the others are Hyperparameters'
+    momentum: float = Hyperparameters.momentum
+    beta1: float = Hyperparameters.beta1
+    beta2: float = Hyperparameters.beta2
+    eps: float = Hyperparameters.eps
+    alpha: float = Hyperparameters.alpha
     start: tuple[float, float] = (0.0, 0.0)
     max_steps: int = 1000
     tol: float = 1e-6
@@ -116,7 +118,7 @@ class RunSpec:
 
     def hyperparameters(self) -> Hyperparameters:
         """The optimizer knobs as gdviz.core.optimizers takes them."""
-        return Hyperparameters(self.lr, self.momentum, self.beta1, self.beta2, self.eps, self.alpha)
+        return Hyperparameters(**{spec.name: getattr(self, spec.name) for spec in HYPERPARAMETERS})
 
 
 @dataclass(frozen=True)
@@ -249,12 +251,7 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
         "runs": [
             {
                 "optimizer": run.optimizer,
-                "lr": float(run.lr),
-                "momentum": float(run.momentum),
-                "beta1": float(run.beta1),
-                "beta2": float(run.beta2),
-                "eps": float(run.eps),
-                "alpha": float(run.alpha),
+                **{spec.name: float(getattr(run, spec.name)) for spec in HYPERPARAMETERS},
                 "start": _floats(run.start),
                 "max_steps": int(run.max_steps),
                 "tol": float(run.tol),
@@ -515,14 +512,14 @@ def _read_run(r: FieldReader, data: Any) -> RunSpec:
             f"unknown optimizer {name!r} (known: {', '.join(OPTIMIZER_NAMES)})"
         )
     d = RunSpec()
+    own = defaults_for(name)  # an omitted knob takes this optimizer's own default (μ = 0.9 …)
+    knobs = {
+        spec.name: r.number(data, spec.name, d.lr if spec.name == "lr" else getattr(own, spec.name))
+        for spec in HYPERPARAMETERS
+    }
     run = RunSpec(
         optimizer=name,
-        lr=r.number(data, "lr", d.lr),
-        momentum=r.number(data, "momentum", d.momentum),
-        beta1=r.number(data, "beta1", d.beta1),
-        beta2=r.number(data, "beta2", d.beta2),
-        eps=r.number(data, "eps", d.eps),
-        alpha=r.number(data, "alpha", d.alpha),
+        **knobs,
         start=r.numbers(data, "start", 2),
         max_steps=r.integer(data, "max_steps", d.max_steps, 1, MAX_RUN_STEPS),
         tol=r.number(data, "tol", d.tol),

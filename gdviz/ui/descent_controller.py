@@ -9,7 +9,7 @@ from PySide6 import QtCore
 
 from gdviz.core.descent import RunEnd, Step, StopReason, cancelled_end
 from gdviz.core.grid import SampledGrid, display_height, display_heights
-from gdviz.core.optimizers import OptimizerError
+from gdviz.core.optimizers import HYPERPARAMETER_NAMES, OptimizerError
 from gdviz.core.scene import RunSpec
 from gdviz.core.step_text import number
 from gdviz.model import Document, RunRecord
@@ -41,11 +41,8 @@ def run_color(doc: Document, run_id: int) -> str:
 
 def run_spec_of(settings: RunSettings) -> RunSpec:
     """The Descent panel's settings as the document keeps them."""
-    hp = settings.hp
-    return RunSpec(
-        settings.optimizer, hp.lr, hp.momentum, hp.beta1, hp.beta2, hp.eps, hp.alpha,
-        max_steps=settings.max_steps, tol=settings.tol,
-    )  # fmt: skip
+    knobs = {name: getattr(settings.hp, name) for name in HYPERPARAMETER_NAMES}
+    return RunSpec(settings.optimizer, **knobs, max_steps=settings.max_steps, tol=settings.tol)
 
 
 class DescentController(QtCore.QObject):

@@ -343,3 +343,58 @@ def test_unknown_names_are_rejected():
         describe("lbfgs")
     with pytest.raises(OptimizerError, match="unknown hyperparameter learning_rate"):
         make_optimizer("gd", learning_rate=0.1)
+
+
+# --- the catalogue: one table that the panel, the CLI, scenes and the docs read ---------------
+
+
+def test_the_catalogue_lists_every_knob_of_hyperparameters_once():
+    from dataclasses import fields
+
+    from gdviz.core.optimizers import HYPERPARAMETER_NAMES, HYPERPARAMETERS, Hyperparameters
+
+    assert sorted(HYPERPARAMETER_NAMES) == sorted(f.name for f in fields(Hyperparameters))
+    assert {spec.kind for spec in HYPERPARAMETERS} <= {"positive", "unit"}
+
+
+def test_every_optimizer_has_valid_defaults_and_reads_what_the_table_says():
+    from gdviz.core.optimizers import OPTIMIZERS, uses, validate
+
+    for spec in OPTIMIZERS:
+        validate(spec.name, spec.defaults)
+        assert uses(spec.name)[0] == "lr"
+    assert uses("gd") == ("lr",)
+    assert uses("adam") == ("lr", "beta1", "beta2", "eps")
+    assert uses("rmsprop") == ("lr", "eps", "alpha")
+
+
+def test_readme_documents_every_optimizer_and_every_hyperparameter_flag():
+    from pathlib import Path
+
+    from gdviz.core.optimizers import HYPERPARAMETER_NAMES, OPTIMIZER_NAMES
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for name in OPTIMIZER_NAMES:
+        assert name in readme
+    for name in HYPERPARAMETER_NAMES:
+        assert f"--{name}" in readme
+
+
+def test_a_scene_run_that_omits_a_knob_takes_its_optimizers_default():
+    from gdviz.core.optimizers import Hyperparameters
+    from gdviz.core.scene import RunSpec, scene_from_dict
+
+    def run_of(optimizer: str) -> RunSpec:
+        data = {
+            "schema_version": 2,
+            "source": {"kind": "preset", "preset": "bowl"},
+            "runs": [{"optimizer": optimizer, "start": [1.0, 1.0]}],
+        }
+        return scene_from_dict(data).runs[0]
+
+    assert run_of("momentum").momentum == 0.9
+    assert run_of("gd").momentum == 0.0
+    assert run_of("adagrad").eps == 1e-10
+    assert run_of("gd").lr == 0.01  # the window's starting learning rate
+    defaults = Hyperparameters()
+    assert (RunSpec().momentum, RunSpec().eps) == (defaults.momentum, defaults.eps)

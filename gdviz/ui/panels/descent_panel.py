@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gdviz.core.optimizers import (
+    HYPERPARAMETERS,
     OPTIMIZER_NAMES,
     OPTIMIZER_TITLES,
     Hyperparameters,
     defaults_for,
     describe,
+    uses,
 )
+from gdviz.ui import theme
 from gdviz.ui.widgets import LogSlider, ScientificSpinBox
 
 SPEEDS = (
@@ -26,16 +29,6 @@ SPEEDS = (
 )
 DEFAULT_SPEED_INDEX = 2
 LR_MIN, LR_MAX = 1e-5, 10.0
-
-# Which hyperparameters each method reads (lr always).
-_USES = {
-    "gd": (),
-    "momentum": ("momentum",),
-    "nesterov": ("momentum",),
-    "adagrad": ("eps",),
-    "rmsprop": ("alpha", "eps"),
-    "adam": ("beta1", "beta2", "eps"),
-}
 
 
 @dataclass(frozen=True)
@@ -88,23 +81,18 @@ class DescentPanel(QtWidgets.QWidget):
 
         self.hp_boxes: dict[str, QtWidgets.QDoubleSpinBox] = {}
         self.hp_labels: dict[str, QtWidgets.QLabel] = {}
-        for name, label, tip, box in (
-            ("momentum", "Momentum μ", "μ in [0, 1): how much of the previous step is kept",
-             _unit_box()),
-            ("beta1", "β₁", "Adam's first-moment decay, in [0, 1)", _unit_box()),
-            ("beta2", "β₂", "Adam's second-moment decay, in [0, 1)", _unit_box()),
-            ("alpha", "Decay α", "RMSProp's smoothing constant, in [0, 1)", _unit_box()),
-            ("eps", "ε", "Added to the denominator for stability (> 0)",
-             ScientificSpinBox(1e-16, 1.0, factor=10.0)),
-        ):  # fmt: skip
-            box.setObjectName(f"{name}Box")
-            box.setToolTip(tip)
-            self.hp_boxes[name] = box
-            self.hp_labels[name] = QtWidgets.QLabel(label)
-            form.addRow(self.hp_labels[name], box)
+        for spec in HYPERPARAMETERS:
+            if spec.name == "lr":  # its own row: a field and a log slider
+                continue
+            box = _unit_box() if spec.kind == "unit" else ScientificSpinBox(1e-16, 1.0, factor=10.0)
+            box.setObjectName(f"{spec.name}Box")
+            box.setToolTip(spec.help[0].upper() + spec.help[1:])
+            self.hp_boxes[spec.name] = box
+            self.hp_labels[spec.name] = QtWidgets.QLabel(spec.label)
+            form.addRow(self.hp_labels[spec.name], box)
         self.formula_label = QtWidgets.QLabel(objectName="optimizerFormula")
         self.formula_label.setWordWrap(True)
-        self.formula_label.setStyleSheet("color: #9aa0a6;")
+        self.formula_label.setStyleSheet(theme.NOTE_STYLE)
         form.addRow(self.formula_label)
         layout.addWidget(method_box)
 
@@ -181,14 +169,8 @@ class DescentPanel(QtWidgets.QWidget):
     # --- settings ------------------------------------------------------------------------------
     def settings(self) -> RunSettings:
         name = self.optimizer_combo.currentData()
-        hp = Hyperparameters(
-            lr=self.lr_box.value(),
-            momentum=self.hp_boxes["momentum"].value(),
-            beta1=self.hp_boxes["beta1"].value(),
-            beta2=self.hp_boxes["beta2"].value(),
-            eps=self.hp_boxes["eps"].value(),
-            alpha=self.hp_boxes["alpha"].value(),
-        )
+        values = {field: box.value() for field, box in self.hp_boxes.items()}
+        hp = Hyperparameters(lr=self.lr_box.value(), **values)
         return RunSettings(name, hp, self.max_steps_box.value(), self.tol_box.value())
 
     def set_optimizer(self, name: str, lr: float | None = None) -> None:
@@ -203,8 +185,9 @@ class DescentPanel(QtWidgets.QWidget):
         name = self.optimizer_combo.itemData(index)
         defaults = defaults_for(name)
         self.lr_box.setValue(max(defaults.lr, LR_MIN))
+        used_here = uses(name)
         for field, box in self.hp_boxes.items():
-            used = field in _USES[name]
+            used = field in used_here
             box.setValue(getattr(defaults, field))
             box.setVisible(used)
             self.hp_labels[field].setVisible(used)
