@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
+from gdviz.core.atomic_file import atomic_path, create_text
 from gdviz.core.logistic import Dataset
 
 DATASET_KINDS = ("separable", "overlapping")
@@ -101,8 +100,8 @@ def dataset_csv_text(dataset: Dataset) -> str:
 
 
 def write_dataset_csv(dataset: Dataset, path: str | os.PathLike[str]) -> None:
-    """Write the dataset as CSV at path, atomically: a temporary file in the same folder, then
-    os.replace. OSError with a clear message when the folder is missing or not writable."""
+    """Write the dataset as CSV at path, all or nothing (core/atomic_file.py); OSError with a
+    clear message when the folder is missing or not writable."""
     target = os.path.abspath(os.fspath(path))
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
@@ -111,27 +110,12 @@ def write_dataset_csv(dataset: Dataset, path: str | os.PathLike[str]) -> None:
         raise OSError(f"cannot write {target}: it is a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OSError(f"cannot write {target}: the folder {folder} is not writable")
-    temporary = os.path.join(folder, f".{os.path.basename(target)}.{secrets.token_hex(6)}.tmp")
     try:
-        # 0o666 minus the umask, like an ordinary new file.
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise OSError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:
+        with atomic_path(target) as temporary, create_text(temporary) as file:
             for chunk in _csv_chunks(dataset):
                 file.write(chunk)
-            file.flush()
-            os.fsync(file.fileno())
-        if os.path.exists(target):
-            os.chmod(temporary, os.stat(target).st_mode & 0o7777)
-        os.replace(temporary, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(exc, OSError):
-            raise OSError(f"cannot write {target}: {exc.strerror or exc}") from exc
-        raise
+    except OSError as exc:
+        raise OSError(f"cannot write {target}: {exc.strerror or exc}") from exc
 
 
 def _csv_chunks(dataset: Dataset) -> Iterator[str]:

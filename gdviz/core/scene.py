@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gdviz.core.atomic_file import write_text_atomically
 from gdviz.core.document_reader import (
     MAX_FILE_BYTES,
     FieldReader,
@@ -558,35 +557,6 @@ def _read_camera(r: FieldReader, data: Any) -> Camera:
 
 
 # ---------------------------------------------------------------- files
-
-
-def write_text_atomically(text: str, path: str | os.PathLike[str]) -> None:
-    """Write text to path through a temp file in the same folder and os.replace; all or nothing."""
-    target = Path(path)
-    folder = target.parent
-    if not folder.is_dir():
-        raise OSError(f"cannot save {target.name}: the folder {folder} does not exist")
-    try:
-        mode = target.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o644
-    try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as err:
-        raise OSError(f"cannot save {target.name} in {folder}: {err.strerror}") from err
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        if isinstance(err, OSError):
-            raise OSError(f"cannot save {target.name}: {err.strerror or err}") from err
-        raise
 
 
 def save_scene(scene: Scene, path: str | os.PathLike[str]) -> None:

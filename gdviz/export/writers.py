@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gdviz.core.atomic_file import remove_quietly, replace_atomically, temporary_name
 from gdviz.export.spec import (
     ExportError,
     ExportSpec,
@@ -252,7 +253,7 @@ def _check_keep_going(keep_going: Callable[[], bool] | None) -> None:
 
 
 def _partial_path(final: Path) -> Path:
-    return final.with_name(f".{final.stem}.partial-{os.getpid()}{final.suffix}")
+    return temporary_name(final)
 
 
 class _FileSink:
@@ -263,8 +264,7 @@ class _FileSink:
         self.partial = _partial_path(final)
 
     def commit(self) -> int:
-        _fsync_quietly(self.partial)
-        os.replace(self.partial, self.final)
+        replace_atomically(self.partial, self.final)
         return self.final.stat().st_size
 
     def stop(self) -> None:
@@ -315,14 +315,14 @@ class _PngFramesSink:
         size = sum(entry.stat().st_size for entry in self.partial.iterdir())
         if self.final.is_dir():
             self.final.rmdir()  # empty (checked before the export); os.replace needs it gone
-        os.replace(self.partial, self.final)
+        replace_atomically(self.partial, self.final)
         return size
 
     def stop(self) -> None:
         self._stopped = True
 
     def discard(self) -> None:
-        shutil.rmtree(self.partial, ignore_errors=True)
+        remove_quietly(self.partial)
 
 
 def _save_png(frame: np.ndarray, path: Path, index: int, level: int) -> None:
@@ -488,15 +488,6 @@ def _write_gif_palette(frame: np.ndarray) -> Path:
     os.close(handle)
     Image.fromarray(colours.reshape(16, 16, 3)).save(name, format="PNG")
     return Path(name)
-
-
-def _fsync_quietly(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        handle = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
 
 
 def _sink_for(spec: ExportSpec, final: Path) -> _FileSink | _PngFramesSink:

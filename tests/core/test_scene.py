@@ -332,7 +332,9 @@ def test_an_unwritable_folder_gives_a_clear_message(tmp_path, monkeypatch) -> No
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(scene_module.tempfile, "mkstemp", refuse)
-    with pytest.raises(OSError, match="cannot save scene.json in .*: Permission denied"):
+    from gdviz.core import atomic_file
+
+    monkeypatch.setattr(atomic_file, "create_text", refuse)
+    with pytest.raises(OSError, match="cannot save scene.json: Permission denied"):
         save_scene(SCENES[0], tmp_path / "scene.json")
     assert os.listdir(tmp_path) == []
