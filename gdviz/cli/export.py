@@ -70,6 +70,7 @@ def run_export(argv: Sequence[str]) -> int:
 
 def _run_export(argv: Sequence[str]) -> int:
     from gdviz.core.animation import ANIMATIONS
+    from gdviz.export.formats import FORMAT_BY_KEY
     from gdviz.export.spec import (
         ExportSpec,
         check_destination,
@@ -89,7 +90,7 @@ def _run_export(argv: Sequence[str]) -> int:
         raise UsageError("--out needs a file or folder name, got ''")
     width, height = parse_size(args.size)
     fmt = format_for_path(str(args.out))
-    default_frames = "1" if fmt == "png" else "120"
+    default_frames = "120" if FORMAT_BY_KEY[fmt].animated else "1"
     frames_text = default_frames if args.frames is None else args.frames  # "" is an error
     frames = whole_number(frames_text, "--frames", 1)
     try:

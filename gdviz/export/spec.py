@@ -12,7 +12,9 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-FORMATS = ("mp4", "gif", "webm", "png-frames", "png")
+from gdviz.export.formats import EXPORT_FORMATS, FORMAT_BY_KEY, FORMAT_BY_SUFFIX
+
+FORMATS: tuple[str, ...] = tuple(f.key for f in EXPORT_FORMATS)
 BACKGROUNDS = ("dark", "light", "transparent")
 SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "4k": (3840, 2160)}
 MIN_SIDE = 16
@@ -21,18 +23,10 @@ MAX_FPS = 120.0
 # Browsers clamp GIF delays under 2 centiseconds to 10 (so a "100 fps" GIF plays at 10 fps).
 MAX_GIF_FPS = 50.0
 
-_SUFFIX_FORMATS = {".mp4": "mp4", ".gif": "gif", ".webm": "webm", ".png": "png"}
-_FORMAT_SUFFIXES = {fmt: suffix for suffix, fmt in _SUFFIX_FORMATS.items()}
-_FORMAT_NAMES = {
-    "mp4": "MP4",
-    "gif": "GIF",
-    "webm": "WebM",
-    "png-frames": "PNG frames",
-    "png": "PNG",
-}
 _SIZE_PATTERN = re.compile(r"^\s*(\d{1,6})\s*[x×*]\s*(\d{1,6})\s*$", re.IGNORECASE)
 
-# Size model, in bytes per pixel per frame, measured on 1280x720 synthetic scenes like gdviz's
+# Size model (each format's bytes_per_pixel_frame in formats.py), in bytes per pixel per
+# frame, measured on 1280x720 synthetic scenes like gdviz's
 # (a shaded, gridded surface on a flat background, a moving marker) with the settings in
 # writers.py, and rounded up to the hard case (the camera turning, so every pixel changes):
 #   MP4 (H.264 crf 20 veryfast): 0.0003 still camera .. 0.017 turning      -> 0.02
@@ -40,7 +34,6 @@ _SIZE_PATTERN = re.compile(r"^\s*(\d{1,6})\s*[x×*]\s*(\d{1,6})\s*$", re.IGNOREC
 #   GIF (one palette, LZW):      0.0014 still camera .. 0.17 turning       -> 0.2
 #   PNG (zlib level 1 RGB):      0.22 .. 0.30 whatever the motion          -> 0.4 (RGBA x1.3)
 # Plus 64 KiB per file for headers. So a still camera comes out far smaller than the estimate.
-_BYTES_PER_PIXEL_FRAME = {"mp4": 0.02, "webm": 0.025, "gif": 0.2, "png-frames": 0.4, "png": 0.4}
 _ALPHA_PNG_FACTOR = 1.3
 _FIXED_BYTES = 64 * 1024
 # Free space wanted beyond the estimate: the model is rough, and a full disk must not be hit.
@@ -82,11 +75,12 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
     if suffix == "":
         return "png-frames"
     try:
-        return _SUFFIX_FORMATS[suffix]
+        return FORMAT_BY_SUFFIX[suffix].key
     except KeyError:
+        endings = ", ".join(FORMAT_BY_SUFFIX)
         raise ExportError(
-            f"cannot tell the format of {text!r} from its ending {suffix!r}: use .mp4, .gif, "
-            ".webm, .png, or a folder name (no ending) for numbered PNG frames"
+            f"cannot tell the format of {text[:200]!r} from its ending {suffix[:20]!r}: use "
+            f"{endings}, or a folder name (no ending) for numbered PNG frames"
         ) from None
 
 
@@ -113,14 +107,15 @@ def validate(spec: ExportSpec) -> ExportSpec:
     """The spec with path as a Path, or ExportError saying what is wrong and how to fix it."""
     if spec.format not in FORMATS:
         raise ExportError(f"unknown format {spec.format!r}: choose one of {', '.join(FORMATS)}")
-    name = _FORMAT_NAMES[spec.format]
+    fmt = FORMAT_BY_KEY[spec.format]
+    name = fmt.name
     path = Path(spec.path)
     _check_suffix(path, spec.format)
     for label, value in (("width", spec.width), ("height", spec.height)):
         if not _is_int(value):
             raise ExportError(f"{label} must be a whole number of pixels (got {value!r})")
     _check_sides(spec.width, spec.height)
-    if spec.format in ("mp4", "webm"):
+    if fmt.even_sides:
         for label, value in (("width", spec.width), ("height", spec.height)):
             if value % 2:
                 raise ExportError(
@@ -139,7 +134,7 @@ def validate(spec: ExportSpec) -> ExportSpec:
         )
     if not _is_int(spec.frames) or spec.frames < 1:
         raise ExportError(f"frames must be a whole number, at least 1 (got {spec.frames!r})")
-    if spec.format == "png" and spec.frames != 1:
+    if not fmt.animated and spec.frames != 1:
         raise ExportError(
             f"a PNG still holds exactly 1 frame (got {spec.frames}): for an animation use a "
             "folder (numbered PNG frames), .mp4, .gif or .webm"
@@ -148,7 +143,7 @@ def validate(spec: ExportSpec) -> ExportSpec:
         raise ExportError(
             f"background must be one of {', '.join(BACKGROUNDS)} (got {spec.background!r})"
         )
-    if spec.background == "transparent" and spec.format not in ("png", "png-frames"):
+    if spec.background == "transparent" and not fmt.transparent:
         raise ExportError(
             f"{name} cannot have a transparent background here: export PNG (a still, or a folder "
             "of numbered frames) for transparency, or pick the dark or light background"
@@ -167,14 +162,14 @@ def estimate(spec: ExportSpec) -> Estimate:
     """Play time and a rough, deliberately generous size in bytes (model in this module)."""
     if spec.format == "gif":
         duration = spec.frames * gif_delay_centiseconds(spec.fps) / 100.0
-    elif spec.format == "png":
+    elif not FORMAT_BY_KEY[spec.format].animated:
         duration = 0.0
     else:
         duration = spec.frames / spec.fps
-    per_frame = _BYTES_PER_PIXEL_FRAME[spec.format] * spec.width * spec.height
+    per_frame = FORMAT_BY_KEY[spec.format].bytes_per_pixel_frame * spec.width * spec.height
     if spec.background == "transparent":
         per_frame *= _ALPHA_PNG_FACTOR
-    files = spec.frames if spec.format == "png-frames" else 1
+    files = spec.frames if FORMAT_BY_KEY[spec.format].writer == "png-frames" else 1
     approx = int(math.ceil(per_frame * spec.frames)) + _FIXED_BYTES * files
     return Estimate(duration_s=duration, approx_bytes=approx)
 
@@ -242,19 +237,19 @@ def _reason(exc: OSError, folder: Path) -> str:
     return f"{exc.strerror or exc} ({folder})"
 
 
-def _check_suffix(path: Path, fmt: str) -> None:
+def _check_suffix(path: Path, key: str) -> None:
     suffix = path.suffix.lower()
-    if fmt == "png-frames":
-        if suffix in _SUFFIX_FORMATS:
+    fmt = FORMAT_BY_KEY[key]
+    if not fmt.suffix:  # a folder
+        if suffix in FORMAT_BY_SUFFIX:
             raise ExportError(
-                f"PNG frames go into a folder, but {path.name!r} ends in {suffix}: "
+                f"{fmt.name} go into a folder, but {path.name[:200]!r} ends in {suffix}: "
                 "give a folder name without a file ending"
             )
         return
-    expected = _FORMAT_SUFFIXES[fmt]
-    if suffix != expected:
+    if suffix != fmt.suffix:
         raise ExportError(
-            f"a {_FORMAT_NAMES[fmt]} file name must end in {expected} (got {path.name!r})"
+            f"a {fmt.name} file name must end in {fmt.suffix} (got {path.name[:200]!r})"
         )
 
 

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from gdviz.core.atomic_file import remove_quietly, replace_atomically, temporary_name
+from gdviz.export.formats import FORMAT_BY_KEY
 from gdviz.export.spec import (
     ExportError,
     ExportSpec,
@@ -50,10 +51,6 @@ from gdviz.export.spec import (
 log = logging.getLogger(__name__)
 
 QUEUE_FRAMES = 4
-MP4_CRF = 20
-MP4_PRESET = "veryfast"
-WEBM_CRF = 32
-WEBM_CPU_USED = 8
 PNG_FRAMES_COMPRESS_LEVEL = 1  # zlib level 1: ~25 ms per 720p frame, 8% larger than level 3
 PNG_STILL_COMPRESS_LEVEL = 6
 _STDERR_HEAD_LINES = 4
@@ -63,13 +60,6 @@ _GIF_RESERVED_COLOURS = np.array(
     [(r, g, b) for r in (0, 128, 255) for g in (0, 128, 255) for b in (0, 128, 255)], np.uint8
 )
 _POLL_SECONDS = 0.05
-# Tag the video BT.709 (what players assume for HD) and convert with that matrix, so colours
-# in slides match the app instead of shifting slightly (swscale's default matrix is BT.601).
-_YUV420_BT709 = [
-    "-vf",
-    "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
-    "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709",
-]
 
 
 class ExportCancelled(Exception):
@@ -453,20 +443,13 @@ def _ffmpeg_args(exe: str, spec: ExportSpec, output: Path, palette: Path | None)
     args = [exe, "-hide_banner", "-nostats", "-loglevel", "error"]
     args += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-video_size", f"{spec.width}x{spec.height}"]
     args += ["-framerate", rate, "-i", "pipe:0"]
-    if spec.format == "mp4":
-        args += ["-an", "-c:v", "libx264", "-preset", MP4_PRESET, "-crf", str(MP4_CRF)]
-        args += [*_YUV420_BT709, "-movflags", "+faststart", "-f", "mp4"]
-    elif spec.format == "webm":
-        args += ["-an", "-c:v", "libvpx-vp9", "-deadline", "realtime"]
-        args += ["-cpu-used", str(WEBM_CPU_USED), "-row-mt", "1"]
-        args += ["-crf", str(WEBM_CRF), "-b:v", "0", *_YUV420_BT709, "-f", "webm"]
-    elif spec.format == "gif":
-        assert palette is not None
-        args += ["-i", os.fspath(palette)]
-        args += ["-lavfi", "[0:v][1:v]paletteuse=dither=none:diff_mode=none"]
-        args += ["-loop", "0", "-f", "gif"]
-    else:
+    fmt = FORMAT_BY_KEY[spec.format]
+    if fmt.writer != "ffmpeg":
         raise ExportError(f"ffmpeg does not write {spec.format}")
+    if spec.format == "gif":
+        assert palette is not None
+        args += ["-i", os.fspath(palette)]  # the encoder's paletteuse reads it as input 1
+    args += list(fmt.encoder)
     return [*args, "-y", os.fspath(output)]
 
 
@@ -491,8 +474,9 @@ def _write_gif_palette(frame: np.ndarray) -> Path:
 
 
 def _sink_for(spec: ExportSpec, final: Path) -> _FileSink | _PngFramesSink:
-    if spec.format == "png":
+    writer = FORMAT_BY_KEY[spec.format].writer
+    if writer == "png-still":
         return _PngStillSink(final)
-    if spec.format == "png-frames":
+    if writer == "png-frames":
         return _PngFramesSink(final, spec.frames)
     return _FfmpegSink(spec, final)

@@ -8,17 +8,11 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gdviz.core.animation import ANIMATIONS
+from gdviz.export.formats import EXPORT_FORMATS, FORMAT_BY_KEY
 from gdviz.export.spec import ExportError, ExportSpec, estimate, validate
 from gdviz.ui import theme
 from gdviz.ui.exporter import FrameRequest
 
-FORMATS = (
-    ("MP4 video (H.264) — slides, browsers", "mp4", ".mp4"),
-    ("GIF (loops)", "gif", ".gif"),
-    ("WebM video", "webm", ".webm"),
-    ("PNG frames (a folder)", "png-frames", ""),
-    ("PNG still (this view)", "png", ".png"),
-)
 SIZES = (("1280 × 720", (1280, 720)), ("1920 × 1080", (1920, 1080)),
          ("3840 × 2160", (3840, 2160)), ("Custom", None))  # fmt: skip
 ANIMATION_TITLES = {
@@ -57,8 +51,8 @@ class ExportDialog(QtWidgets.QDialog):
         form.addRow("Animate", animations)
 
         self.format_combo = QtWidgets.QComboBox(objectName="exportFormat")
-        for title, key, _ in FORMATS:
-            self.format_combo.addItem(title, key)
+        for fmt in EXPORT_FORMATS:
+            self.format_combo.addItem(fmt.label, fmt.key)
         form.addRow("Format", self.format_combo)
         self.size_combo = QtWidgets.QComboBox(objectName="exportSize")
         for title, size in SIZES:
@@ -162,8 +156,9 @@ class ExportDialog(QtWidgets.QDialog):
         fmt = self.format_combo.currentData()
         size = self.size_combo.currentData() or (self.width_box.value(), self.height_box.value())
         kinds = tuple(k for k, c in self.animation_checks.items() if c.isChecked())
-        frames = 1 if fmt == "png" else self.frames_box.value()
-        if fmt != "png" and not kinds:
+        animated = FORMAT_BY_KEY[fmt].animated
+        frames = self.frames_box.value() if animated else 1
+        if animated and not kinds:
             raise ExportError("choose at least one thing to animate")
         background = self.background_combo.currentData()
         spec = validate(
@@ -197,11 +192,11 @@ class ExportDialog(QtWidgets.QDialog):
 
     def _format_changed(self) -> None:
         fmt = self.format_combo.currentData()
-        suffix = dict((key, sfx) for _, key, sfx in FORMATS)[fmt]
+        suffix = FORMAT_BY_KEY[fmt].suffix
         path = Path(self.path_edit.text().strip() or "gdviz")
         stem = path.with_suffix("") if path.suffix else path
         self.path_edit.setText(str(stem) + (suffix or ""))
-        self.frames_box.setEnabled(fmt != "png")
+        self.frames_box.setEnabled(FORMAT_BY_KEY[fmt].animated)
 
     def _size_changed(self) -> None:
         custom = self.size_combo.currentData() is None
@@ -210,7 +205,7 @@ class ExportDialog(QtWidgets.QDialog):
 
     def _browse(self) -> None:
         fmt = self.format_combo.currentData()
-        if fmt == "png-frames":
+        if not FORMAT_BY_KEY[fmt].suffix:  # a folder
             path = QtWidgets.QFileDialog.getExistingDirectory(self, "Folder for the PNG frames")
         else:
             path, _ = QtWidgets.QFileDialog.getSaveFileName(

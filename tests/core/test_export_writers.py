@@ -562,7 +562,13 @@ def test_extra_frames_are_not_taken(tmp_path):
 
 
 def test_a_real_ffmpeg_failure_reports_its_stderr(tmp_path, monkeypatch):
-    monkeypatch.setattr(writers, "MP4_PRESET", "no-such-preset")
+    from dataclasses import replace
+
+    from gdviz.export import formats
+
+    mp4 = formats.FORMAT_BY_KEY["mp4"]
+    broken = tuple("no-such-preset" if a == "veryfast" else a for a in mp4.encoder)
+    monkeypatch.setitem(formats.FORMAT_BY_KEY, "mp4", replace(mp4, encoder=broken))
     with pytest.raises(ExportError, match="(?s)ffmpeg.*no-such-preset"):
         export_frames(
             spec_for(tmp_path / "a.mp4", "mp4", frames=30), moving_square_frames(160, 120, 30)
@@ -744,3 +750,20 @@ def test_memory_stays_flat_with_frame_count(tmp_path, fmt, name):
     few, many = peak_kib(60), peak_kib(600)
     # 540 more frames of 160x120 RGB are 31 MB if anything kept them; allow 6 MB of noise.
     assert many - few < 6 * 1024, (few, many)
+
+
+def test_every_format_in_the_table_is_recognised_checked_and_estimated(tmp_path):
+    from gdviz.export.formats import EXPORT_FORMATS
+    from gdviz.export.spec import ExportSpec, estimate, format_for_path, validate
+
+    for fmt in EXPORT_FORMATS:
+        path = tmp_path / f"out{fmt.suffix}"
+        assert format_for_path(path if fmt.suffix else f"{path}/") == fmt.key
+        frames = 10 if fmt.animated else 1
+        spec = validate(ExportSpec(path, fmt.key, 320, 240, 10.0, frames, "dark"))
+        assert estimate(spec).approx_bytes > 0
+        if fmt.transparent:
+            validate(ExportSpec(path, fmt.key, 320, 240, 10.0, frames, "transparent"))
+        if fmt.even_sides:
+            with pytest.raises(ExportError, match="must be even"):
+                validate(ExportSpec(path, fmt.key, 321, 240, 10.0, frames, "dark"))

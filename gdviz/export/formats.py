@@ -1,0 +1,75 @@
+"""The export formats as one table: the checks, the writers, the dialog and the CLI read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One format gdviz writes.
+
+    key: its name in code and scenes; name: how messages call it; label: the dialog's choice;
+    suffix: the file ending ("" for a folder); animated: holds more than one frame;
+    transparent: can keep an alpha channel; even_sides: the encoder needs even width and
+    height; bytes_per_pixel_frame: the size model (see spec.py); writer: "ffmpeg",
+    "png-still" or "png-frames"; encoder: ffmpeg's output arguments for an ffmpeg format.
+    """
+
+    key: str
+    name: str
+    label: str
+    suffix: str
+    animated: bool
+    transparent: bool
+    even_sides: bool
+    bytes_per_pixel_frame: float
+    writer: str
+    encoder: tuple[str, ...] = ()
+
+
+MP4_CRF, MP4_PRESET = 20, "veryfast"
+WEBM_CRF, WEBM_CPU_USED = 32, 8
+# BT.709 in limited range, and tagged so (players otherwise guess BT.601 and shift colours).
+YUV420_BT709 = (
+    "-vf",
+    "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
+    "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709",
+)
+
+EXPORT_FORMATS: tuple[ExportFormat, ...] = (
+    ExportFormat(
+        "mp4", "MP4", "MP4 video (H.264) — slides, browsers", ".mp4",
+        animated=True, transparent=False, even_sides=True, bytes_per_pixel_frame=0.02,
+        writer="ffmpeg",
+        encoder=("-an", "-c:v", "libx264", "-preset", MP4_PRESET, "-crf", str(MP4_CRF),
+                 *YUV420_BT709, "-movflags", "+faststart", "-f", "mp4"),
+    ),
+    ExportFormat(
+        "gif", "GIF", "GIF (loops)", ".gif",
+        animated=True, transparent=False, even_sides=False, bytes_per_pixel_frame=0.2,
+        writer="ffmpeg",
+        encoder=("-lavfi", "[0:v][1:v]paletteuse=dither=none:diff_mode=none",
+                 "-loop", "0", "-f", "gif"),
+    ),
+    ExportFormat(
+        "webm", "WebM", "WebM video", ".webm",
+        animated=True, transparent=False, even_sides=True, bytes_per_pixel_frame=0.025,
+        writer="ffmpeg",
+        encoder=("-an", "-c:v", "libvpx-vp9", "-deadline", "realtime",
+                 "-cpu-used", str(WEBM_CPU_USED), "-row-mt", "1", "-crf", str(WEBM_CRF),
+                 "-b:v", "0", *YUV420_BT709, "-f", "webm"),
+    ),
+    ExportFormat(
+        "png-frames", "PNG frames", "PNG frames (a folder)", "",
+        animated=True, transparent=True, even_sides=False, bytes_per_pixel_frame=0.4,
+        writer="png-frames",
+    ),
+    ExportFormat(
+        "png", "PNG", "PNG still (this view)", ".png",
+        animated=False, transparent=True, even_sides=False, bytes_per_pixel_frame=0.4,
+        writer="png-still",
+    ),
+)  # fmt: skip
+FORMAT_BY_KEY: dict[str, ExportFormat] = {f.key: f for f in EXPORT_FORMATS}
+FORMAT_BY_SUFFIX: dict[str, ExportFormat] = {f.suffix: f for f in EXPORT_FORMATS if f.suffix}
