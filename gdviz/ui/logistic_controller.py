@@ -144,9 +144,14 @@ class LogisticController(QtCore.QObject):
         """The likelihood table and data plot for the focused run's step, else for the point."""
         dataset = self.doc.dataset
         if dataset is None or not self.doc.is_loss:
+            self._shown_dataset = None
             self.likelihood_panel.show_no_model(
                 "No run of a loss yet: the likelihood table is for the log loss L(w, b) of a "
                 "dataset (Data tab, or the lecture's preset)."
+            )
+            self.data_plot.show_no_model(
+                "No dataset here: the data plot shows the examples and the model (w, b) of a "
+                "log-loss surface (the Data tab, or the lecture's preset)."
             )
             return
         focused = self.doc.focused_step()

@@ -103,6 +103,9 @@ def test_a_new_function_clears_stale_runs_from_every_run_panel(main_window, qtbo
     assert window.step_panel.title_label.text().startswith("No run yet")
     assert window.likelihood_panel.model_label.text().startswith("No run of a loss yet")
     assert window.likelihood_panel.labels["likelihood"].text() == ""
+    assert window.data_plot.caption.text().startswith("No dataset here")
+    window.load_preset("lecture-logistic")  # back on a loss: the data and the model return
+    assert window.data_plot.caption.text().startswith("w = 4, b = 5")
 
 
 def _cell(view: QtWidgets.QTableView, row: int, column: int) -> str:

@@ -43,11 +43,11 @@ class DataPlot(QtWidgets.QWidget):
         self.caption = QtWidgets.QLabel(objectName="dataCaption")
         self.caption.setWordWrap(True)
         key = QtWidgets.QLabel(
-            "<span style='color:#4dabf7'>●</span> y = 0 &nbsp; "
-            "<span style='color:#ff9f43'>●</span> y = 1 &nbsp; "
-            "<span style='color:#ff3b30'>◯</span> misclassified &nbsp; "
-            "<span style='color:#e8e8ea'>━</span> a(x) = σ(w·x + b) &nbsp; "
-            "<span style='color:#5ad17a'>┆</span> boundary x = −b/w"
+            f"<span style='color:{theme.CLASS_0}'>●</span> y = 0 &nbsp; "
+            f"<span style='color:{theme.CLASS_1}'>●</span> y = 1 &nbsp; "
+            f"<span style='color:{theme.WRONG}'>◯</span> misclassified &nbsp; "
+            f"<span style='color:{theme.TEXT}'>━</span> a(x) = σ(w·x + b) &nbsp; "
+            f"<span style='color:{theme.GOOD}'>┆</span> boundary x = −b/w"
         )
         layout.addWidget(key)
         layout.addWidget(self.plot, 1)
@@ -91,3 +91,11 @@ class DataPlot(QtWidgets.QWidget):
             f"w = {format_number(w)}, b = {format_number(b)}: {where}; {total:,} of "
             f"{len(data):,} misclassified. {separability_message}"
         )
+
+    def show_no_model(self, message: str) -> None:
+        """Nothing to plot (the surface is not a loss): empty plot and the reason."""
+        self._dataset = self._shown = None
+        for curve in (self.class0, self.class1, self.wrong, self.sigmoid):
+            curve.setData([], [])
+        self.boundary.hide()
+        self.caption.setText(message)

@@ -62,7 +62,7 @@ class StepPanel(QtWidgets.QWidget):
             update_y.setText(y_line)
 
     def show_status(self, text: str, problem: bool = False) -> None:
-        self.status_label.setStyleSheet("color: #ff6b6b;" if problem else theme.NOTE_STYLE)
+        self.status_label.setStyleSheet(f"color: {theme.ERROR};" if problem else theme.NOTE_STYLE)
         self.status_label.setText(text)
 
     def clear(self) -> None:
