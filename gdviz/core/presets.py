@@ -34,6 +34,7 @@ class Preset:
     dataset: str | None = None
     height_scale: str = "linear"
     lr: float = 0.01  # a learning rate at which plain gradient descent shows something useful
+    camera: tuple[float, float] | None = None  # (elevation, azimuth) pinned; None: chosen
 
     def surface(self, log_base: float = math.e) -> Surface:
         """The surface this preset names."""
@@ -56,7 +57,18 @@ def _preset_from_json(entry: dict) -> Preset:
         dataset=entry.get("dataset"),
         height_scale=entry.get("height_scale", "linear"),
         lr=float(entry.get("lr", 0.01)),
+        camera=_camera(entry.get("camera")),
     )
+
+
+def _camera(value) -> tuple[float, float] | None:
+    """A preset's pinned camera: [elevation, azimuth] in degrees, or absent."""
+    if value is None:
+        return None
+    elevation, azimuth = (float(v) for v in value)
+    if not (-90.0 <= elevation <= 90.0 and math.isfinite(azimuth)):
+        raise ValueError(f"preset camera {value!r}: elevation must be in [-90, 90]")
+    return elevation, azimuth
 
 
 @lru_cache(maxsize=1)

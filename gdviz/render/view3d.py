@@ -15,9 +15,11 @@ from PySide6 import QtCore, QtGui
 from gdviz.render.axes3d import SceneMapping, axis_guides
 from gdviz.render.colormap import colors_for
 from gdviz.render.construction import Construction
+from gdviz.render.framing import CameraChoice, choose_view, frame_points
 from gdviz.render.items.arrows import ArrowItems
 from gdviz.render.items.colors import rgba_floats
 from gdviz.render.items.construction_items import ConstructionItems
+from gdviz.render.items.coords import PATH_LIFT
 from gdviz.render.items.gl_options import SEE_THROUGH
 from gdviz.render.items.labels import LabelsItem, PointLabelsItem
 from gdviz.render.items.marker import MarkerItem
@@ -38,6 +40,8 @@ DEFAULT_ELEVATION = 28.0
 DEFAULT_AZIMUTH = -60.0  # camera on the +x, -y side: x runs left to right, y into the screen
 FIELD_OF_VIEW = 40.0  # horizontal, degrees; narrower than pyqtgraph's 60 for less distortion
 CLICK_SLOP = 4.0  # px a press may move and still count as a click
+CAMERA_MOVE_MS = 600
+MIN_SURFACE_OPACITY = 0.15
 
 
 class SurfaceView(gl.GLViewWidget):
@@ -71,8 +75,19 @@ class SurfaceView(gl.GLViewWidget):
         # (elevation, azimuth) of a framed view that follows resizes and new surfaces, until
         # the user moves the camera with the mouse or keys
         self._auto_frame: tuple[float, float] | None = None
+        self._camera_path: tuple[float, float, float, float] | None = None
+        # True once the user (or a command such as Top view, a close-up, a scene's camera) aims
+        # the camera: gdviz then never moves it unasked; reset_camera hands it back
+        self.user_camera = False
+        self._camera_move = QtCore.QVariantAnimation(self)
+        self._camera_move.setStartValue(0.0)
+        self._camera_move.setEndValue(1.0)
+        self._camera_move.setEasingCurve(QtCore.QEasingCurve.InOutCubic)
+        self._camera_move.valueChanged.connect(self._on_camera_step)
 
         self._surface = gl.GLMeshItem(smooth=True, shader=LIT_COLOR_SHADER, glOptions="opaque")
+        self._surface_opacity = 1.0
+        self._surface_colors: np.ndarray | None = None
         self._grid = gl.GLLinePlotItem(mode="lines", glOptions="translucent", antialias=True)
         self._axes = gl.GLLinePlotItem(
             mode="lines", glOptions="translucent", width=1.5, antialias=True
@@ -152,9 +167,11 @@ class SurfaceView(gl.GLViewWidget):
         # 8-bit colours: a quarter of the float upload, and much faster to draw under llvmpipe
         rgba = colors_for(z.reshape(-1), z_range[0], z_range[1], colormap)
         colors = (rgba * 255.0 + 0.5).astype(np.uint8)
+        colors[:, 3] = round(255 * self._surface_opacity)
         meshdata = gl.MeshData(vertexes=mesh.vertexes, faces=mesh.faces, vertexColors=colors)
         meshdata._vertexNormals = mesh.normals  # precomputed: skips MeshData's per-vertex loop
         self._surface.setMeshData(meshdata=meshdata)
+        self._surface_colors = colors
         self._surface.setVisible(mesh.faces.size > 0)
         self._pick_grid = (sx, sy, sz) if mesh.faces.size > 0 else None
         log.debug("surface %d×%d: %d triangles", xs.size, ys.size, len(mesh.faces))
@@ -169,6 +186,25 @@ class SurfaceView(gl.GLViewWidget):
         for construction in self._constructions.values():
             construction.redraw(self._mapping)
         self._update_point_labels()
+
+    def set_surface_opacity(self, opacity: float) -> None:
+        """How opaque the surface is (0.15 … 1): below 1 the paths and constructions behind it
+        show through it, as well as through the x-ray pass."""
+        opacity = min(max(float(opacity), MIN_SURFACE_OPACITY), 1.0)
+        if opacity == self._surface_opacity:
+            return
+        self._surface_opacity = opacity
+        self._surface.setGLOptions("opaque" if opacity >= 1.0 else "translucent")
+        if self._surface_colors is not None:
+            colors = self._surface_colors.copy()
+            colors[:, 3] = round(255 * opacity)
+            self._surface_colors = colors
+            self._surface.opts["meshdata"].setVertexColors(colors)
+            self._surface.meshDataChanged()
+
+    @property
+    def surface_opacity(self) -> float:
+        return self._surface_opacity
 
     def clear_surface(self) -> None:
         """Hide the surface (axes stay)."""
@@ -356,6 +392,7 @@ class SurfaceView(gl.GLViewWidget):
     def mouseMoveEvent(self, ev) -> None:
         if ev.buttons() != QtCore.Qt.MouseButton.NoButton:
             self._auto_frame = None  # the user takes the camera
+            self.user_camera = True
         if self._press_pos is not None:
             moved = ev.position() - self._press_pos
             if math.hypot(moved.x(), moved.y()) > CLICK_SLOP:
@@ -379,14 +416,23 @@ class SurfaceView(gl.GLViewWidget):
 
     # ----------------------------------------------------------------- camera
     def reset_camera(self) -> None:
-        """A three-quarter view from the +x, -y side that frames the whole box and its labels."""
+        """A three-quarter view from the +x, -y side that frames the whole box and its labels;
+        gdviz may aim it again (Frame the runs) from here on."""
+        self.user_camera = False
         self._auto_frame = (DEFAULT_ELEVATION, DEFAULT_AZIMUTH)
         self._reframe()
 
     def top_view(self) -> None:
         """Looking straight down, +x to the right and +y (north) up."""
+        self.user_camera = True
         self._auto_frame = (90.0, -90.0)
         self._reframe()
+
+    def set_auto_camera(self, elevation: float, azimuth: float) -> None:
+        """Frame the box from elevation/azimuth as gdviz's own choice (it may move it again)."""
+        self._camera_move.stop()
+        self.set_camera(elevation, azimuth)
+        self.user_camera = False
 
     def set_camera(
         self,
@@ -401,7 +447,9 @@ class SurfaceView(gl.GLViewWidget):
         it framed on resizes, like reset_camera. A distance (scene units; the box is about 2
         wide) moves the camera in or out; a center (data x, y, z_display) is the point looked
         at, e.g. a construction to zoom in on. Either leaves the camera where it is put.
+        The camera is then the user's: gdviz does not move it unasked (see set_auto_camera).
         """
+        self.user_camera = True
         self._auto_frame = (float(elevation), float(azimuth))
         self._reframe()
         if distance is None and center is None:
@@ -433,20 +481,26 @@ class SurfaceView(gl.GLViewWidget):
 
     def wheelEvent(self, ev) -> None:
         self._auto_frame = None
+        self.user_camera = True
         super().wheelEvent(ev)
 
     def keyPressEvent(self, ev) -> None:
         self._auto_frame = None
+        self.user_camera = True
         super().keyPressEvent(ev)
 
     def _frame(self, elevation: float, azimuth: float, size: tuple[int, int] | None = None) -> None:
         """Aim and back off the camera so the box and its label anchors fill the view, centred."""
-        el, az = math.radians(elevation), math.radians(azimuth)
-        forward = -np.array(
-            [math.cos(el) * math.cos(az), math.cos(el) * math.sin(az), math.sin(el)]
+        w, h = size or (max(self.width(), 1), max(self.height(), 1))
+        center, distance = frame_points(
+            self._box_points(elevation), elevation, azimuth, self.opts["fov"], w / h
         )
-        right = np.array([-math.sin(az), math.cos(az), 0.0])
-        up = np.cross(right, forward)
+        self.setCameraPosition(
+            pos=QtGui.QVector3D(*center), distance=distance, elevation=elevation, azimuth=azimuth
+        )
+
+    def _box_points(self, elevation: float) -> np.ndarray:
+        """The box corners and the label anchors seen from `elevation` (what framing must hold)."""
         m = self._mapping
         corners = [
             (x, y, z)
@@ -458,30 +512,51 @@ class SurfaceView(gl.GLViewWidget):
         anchors = [
             lb.pos for lb in self._labels.labels if not (from_top and lb.group in ("z", "name-z"))
         ]
-        points = np.array(corners + anchors, dtype=np.float64)
-        w, h = size or (max(self.width(), 1), max(self.height(), 1))
-        # the anchors' text reaches past them: keep ~8 % of the view free on each side
-        tan_h = 0.84 * math.tan(math.radians(self.opts["fov"]) / 2)
-        tan_v = tan_h * h / w
-        center = points.mean(axis=0)
-        distance = 1.0
-        for _ in range(6):  # perspective makes centring nonlinear; a few corrections converge
-            rel = points - center
-            depth = rel @ forward
-            distance = float(
-                max(
-                    (np.abs(rel @ right) / tan_h - depth).max(),
-                    (np.abs(rel @ up) / tan_v - depth).max(),
-                )
-            )
-            along = depth + distance
-            nx, ny = (rel @ right) / (along * tan_h), (rel @ up) / (along * tan_v)
-            shift = right * (nx.max() + nx.min()) / 2 * distance * tan_h
-            shift += up * (ny.max() + ny.min()) / 2 * distance * tan_v
-            center = center + shift
-        self.setCameraPosition(
-            pos=QtGui.QVector3D(*center), distance=distance, elevation=elevation, azimuth=azimuth
-        )
+        return np.array(corners + anchors, dtype=np.float64)
+
+    def choose_camera(
+        self, targets: np.ndarray, weights: np.ndarray | None = None
+    ) -> CameraChoice | None:
+        """The view (among the candidates of render.framing) that sees the most of the data
+        points `targets` (N, 3: x, y, display height) over the surface; None with no surface."""
+        if self._pick_grid is None:
+            return None
+        rows = np.asarray(targets, dtype=np.float64).reshape(-1, 3)
+        scene = np.stack(self._mapping.data_to_scene(rows[:, 0], rows[:, 1], rows[:, 2]), axis=1)
+        keep = np.isfinite(scene).all(axis=1)
+        w = None if weights is None else np.asarray(weights, dtype=np.float64)[keep]
+        scene = scene[keep] + np.array([0.0, 0.0, PATH_LIFT])
+        aspect = max(self.width(), 1) / max(self.height(), 1)
+        box = self._box_points(DEFAULT_ELEVATION)
+        return choose_view(
+            self._pick_grid, scene, box, self.opts["fov"], aspect,
+            (DEFAULT_ELEVATION, DEFAULT_AZIMUTH), w,
+        )  # fmt: skip
+
+    def animate_camera(self, elevation: float, azimuth: float, ms: int = CAMERA_MOVE_MS) -> None:
+        """Turn the framed camera smoothly to elevation/azimuth (the short way round); a mouse
+        drag or wheel during the move stops it and leaves the camera to the user."""
+        start = self._auto_frame or (float(self.opts["elevation"]), float(self.opts["azimuth"]))
+        turn = (azimuth - start[1] + 180.0) % 360.0 - 180.0
+        self._camera_move.stop()
+        if ms <= 0 or (abs(turn) < 0.5 and abs(elevation - start[0]) < 0.5):
+            self.set_auto_camera(elevation, start[1] + turn)
+            return
+        self._camera_path = (start[0], start[1], elevation - start[0], turn)
+        self.user_camera = False
+        self._camera_move.setDuration(ms)
+        self._camera_move.start()
+
+    def _on_camera_step(self, t: float) -> None:
+        if self._camera_path is None or (self.user_camera and t > 0):
+            self._camera_move.stop()  # the user took the camera
+            return
+        e0, a0, de, da = self._camera_path
+        self._auto_frame = (e0 + de * t, a0 + da * t)
+        self._reframe()
+
+    def is_moving_camera(self) -> bool:
+        return self._camera_move.state() == QtCore.QAbstractAnimation.Running
 
     # ----------------------------------------------------------------- look
     @property

@@ -143,7 +143,7 @@ class DescentController(QtCore.QObject):
         finally:
             self._compute_here = False
         if synchronous:
-            self.doc.advance_run(run_id, spec.max_steps + 1)
+            self.doc.advance_run(run_id, spec.max_steps + 2)  # the start, every step, the end
         return run_id
 
     def add_run_from_point(self) -> int | None:

@@ -47,6 +47,9 @@ DOCK_BY_NAME = {spec.name: spec for spec in DOCKS}
 TOOL_DOCK = {spec.tool: spec.name for spec in reversed(DOCKS) if spec.tool}
 
 
+MIN_DOCK_WIDTH = 280
+
+
 def dock_object_name(name: str) -> str:
     return f"{name}Dock"
 
@@ -66,7 +69,7 @@ def build_docks(
             holder.setWidgetResizable(True)
             holder.setFrameShape(QtWidgets.QFrame.NoFrame)
             dock.setWidget(holder)
-            dock.setMinimumWidth(320)
+            dock.setMinimumWidth(MIN_DOCK_WIDTH)
         else:
             dock.setWidget(widget)
         first = docks.get(spec.group) if spec.group and spec.group != spec.name else None
@@ -79,8 +82,24 @@ def build_docks(
     for first in ("function", "step", "top"):
         docks[first].raise_()
     docks["lesson"].hide()  # shown when a lesson is opened
-    window.resizeDocks([docks["top"]], [280], QtCore.Qt.Vertical)
     return docks
+
+
+# Widths of the side dock columns and height of the bottom row at the window's default size,
+# leaving the 3D view at least half the width (a projector shows the surface, not the forms).
+SIDE_WIDTHS = {"left": 0.22, "right": 0.27}
+BOTTOM_HEIGHT = 0.28
+
+
+def size_for_teaching(window: QtWidgets.QMainWindow, docks: dict[str, QtWidgets.QDockWidget]):
+    """Give the 3D view at least half the window's width (call once the window is shown)."""
+    width, height = window.width(), window.height()
+    window.resizeDocks(
+        [docks["function"], docks["point"]],
+        [round(SIDE_WIDTHS["left"] * width), round(SIDE_WIDTHS["right"] * width)],
+        QtCore.Qt.Horizontal,
+    )
+    window.resizeDocks([docks["top"]], [round(BOTTOM_HEIGHT * height)], QtCore.Qt.Vertical)
 
 
 def raised_docks(docks: dict[str, QtWidgets.QDockWidget]) -> tuple[str, ...]:

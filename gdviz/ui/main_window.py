@@ -9,14 +9,15 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gdviz.core.grid import SampledGrid, display_height
+from gdviz.core.grid import SampledGrid
 from gdviz.core.logistic import Dataset
 from gdviz.core.presets import all_presets, default_preset_name
-from gdviz.core.scene import PANELS, Camera, Scene, scene_for_preset
+from gdviz.core.scene import PANELS, Scene, scene_for_preset
 from gdviz.core.surfaces import Surface
 from gdviz.model import Document
 from gdviz.render.contour_view import ContourView
 from gdviz.render.view3d import SurfaceView
+from gdviz.ui.camera_controller import CameraController
 from gdviz.ui.construction_driver import ConstructionDriver
 from gdviz.ui.descent_controller import DescentController
 from gdviz.ui.docks import (
@@ -25,6 +26,7 @@ from gdviz.ui.docks import (
     build_docks,
     hide_orphan_tab_bars,
     raised_docks,
+    size_for_teaching,
 )
 from gdviz.ui.lesson_presenter import LessonPresenter
 from gdviz.ui.logistic_controller import LogisticController
@@ -50,7 +52,6 @@ from gdviz.ui.window_state import keep_window_state, restore_window_state
 log = logging.getLogger(__name__)
 
 TITLE = "gdviz — gradient descent, visible"
-CLOSE_UP_ELEVATION, CLOSE_UP_AZIMUTH, CLOSE_UP_DISTANCE = 45.0, -110.0, 1.3
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -71,7 +72,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.export_folder = str(Path.home())
         self.exporting = False
         self.close_after_export = False
-        self._pending_camera: Camera | None = None
+        self._laid_out = False  # docks sized for teaching at the first show
+        self._layout_restored = False  # unless the user's own layout came back from settings
         self._raising_tool = False
         self.setWindowTitle(f"untitled[*] — {TITLE}")
         self.resize(1440, 900)
@@ -122,10 +124,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self.logistic = LogisticController(
             doc, self.dataset_panel, self.likelihood_panel, self.data_plot, self
         )
+        self.camera = CameraController(doc, self.view, self.surfaces, self)
         self.history = UndoHistory(doc, self)
         self.files = SceneFiles(doc, self.history, self.current_scene, settings, self)
         self.lessons = LessonPresenter(doc, self.lesson_panel, self.docks, self)
-        for source in (self.surfaces, self.descent, self.logistic, self.files, self.lessons):
+        sources = (
+            self.surfaces,
+            self.descent,
+            self.logistic,
+            self.files,
+            self.lessons,
+            self.camera,
+        )
+        for source in sources:
             source.status_message.connect(self.statusBar().showMessage)
         self.surfaces.grid_changed.connect(self._on_grid_changed)
         self.constructions.close_up_requested.connect(self.close_up)
@@ -138,7 +149,6 @@ class MainWindow(QtWidgets.QMainWindow):
         doc.events.surface_changed.connect(self.surface_changed.emit)
         doc.events.tool_changed.connect(self._raise_tool_dock)
         doc.events.panels_changed.connect(self._show_panels)
-        doc.events.camera_changed.connect(self._on_camera_changed)
         self.history.stack.cleanChanged.connect(self._show_title)
         self.files.path_changed.connect(self._show_title)
         for name, dock in self.docks.items():
@@ -150,7 +160,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if function and not self.surfaces.apply_expression(function):
             pass  # the error is shown under the expression field; the preset stays
         self.history.clear()  # the opening scene is not an edit
-        restore_window_state(self, settings)
+        self._layout_restored = restore_window_state(self, settings)
 
     # --- what the views show ------------------------------------------------------------------
     @property
@@ -177,7 +187,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.descent.set_grid(grid)
         self.constructions.set_grid(grid)
         if self.grid_is_final():
-            self._apply_pending_camera()
+            self.camera.grid_shown()
         self.grid_displayed.emit()
 
     # --- edits (each goes to the document; Ctrl+Z undoes it) ------------------------------------
@@ -230,22 +240,15 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # --- scenes ---------------------------------------------------------------------------------
     def sync_camera(self) -> None:
-        """Write the 3D view's camera into the document (it is not an edit of its own)."""
-        self.doc.update(camera=self.view_camera())
+        self.camera.sync_camera()
 
-    def view_camera(self) -> Camera:
-        framing = self.view.auto_framing()
-        if framing is not None:
-            return Camera(framing[0], framing[1], None, None)
-        c = self.view.opts["center"]
-        center = tuple(float(v) for v in self.view.scene_to_data(c.x(), c.y(), c.z()))
-        o = self.view.opts
-        return Camera(float(o["elevation"]), float(o["azimuth"]), float(o["distance"]), center)
+    def close_up(self) -> None:
+        self.camera.close_up()
 
     def current_scene(self) -> Scene:
         """Everything on screen as a Scene: the document, with the camera and open panels."""
         panels = tuple(n for n in raised_docks(self.docks) if n in PANELS)
-        return replace(self.doc.snapshot(), camera=self.view_camera(), panels=panels)
+        return replace(self.doc.snapshot(), camera=self.camera.view_camera(), panels=panels)
 
     def apply_scene(self, scene: Scene, record_undo: bool = True) -> None:
         self.doc.restore(scene, label="Apply a scene" if record_undo else None)
@@ -258,16 +261,6 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def restore_last_scene(self) -> bool:
         return self.files.restore_last()
-
-    def _on_camera_changed(self) -> None:
-        self._pending_camera = self.doc.scene.camera
-        if self.grid_is_final():
-            self._apply_pending_camera()
-
-    def _apply_pending_camera(self) -> None:
-        camera, self._pending_camera = self._pending_camera, None
-        if camera is not None:
-            self.view.set_camera(camera.elevation, camera.azimuth, camera.distance, camera.center)
 
     def _show_panels(self) -> None:
         for name in self.doc.scene.panels:
@@ -331,15 +324,6 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             self.step_once()
 
-    def close_up(self) -> None:
-        """Look closely at the current point (the Δ and direction constructions are small)."""
-        x, y = self.doc.point
-        value = float(self.doc.surface.value(x, y))
-        if self.grid is None or not math.isfinite(value):
-            return
-        center = (x, y, display_height(self.grid, value))
-        self.view.set_camera(CLOSE_UP_ELEVATION, CLOSE_UP_AZIMUTH, CLOSE_UP_DISTANCE, center)
-
     def export_dialog(self) -> None:
         """File → Export…: choose, check the destination, then export with progress and cancel."""
         from gdviz.ui.export_runner import export_with_dialog
@@ -378,6 +362,10 @@ class MainWindow(QtWidgets.QMainWindow):
     # --- help, settings, closing ------------------------------------------------------------------
     def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
+        if not self._laid_out:
+            self._laid_out = True
+            if not self._layout_restored:
+                size_for_teaching(self, self.docks)
         QtCore.QTimer.singleShot(0, lambda: hide_orphan_tab_bars(self, self.docks))
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt override)

@@ -8,6 +8,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gdviz import __version__
 
+SURFACE_OPACITIES = (100, 75, 50, 30)
+
 SHORTCUTS = (
     ("Click the surface", "Set the start point (in the 3D or the top view)"),
     ("Shift+click", "Add another run from that point"),
@@ -18,6 +20,7 @@ SHORTCUTS = (
     ("Home", "Reset the camera"),
     ("Ctrl+T", "Look straight down (top view)"),
     ("Ctrl+F", "Close-up of the point (for the Δ and direction constructions)"),
+    ("Ctrl+Shift+F", "Frame the runs: turn the view so the point and every path are seen"),
     ("Ctrl+L", "Toggle log-scaled height"),
     ("Ctrl+E", "Export an animation (MP4, GIF, WebM, PNG frames) or a still"),
     ("Ctrl+Shift+C", "Copy the 3D view to the clipboard at the export size"),
@@ -55,6 +58,7 @@ class Menus:
     recent: QtWidgets.QMenu
     log_height: QtGui.QAction
     play: QtGui.QAction
+    follow: QtGui.QAction
     undo: QtGui.QAction
     redo: QtGui.QAction
 
@@ -95,6 +99,23 @@ def build_menus(window) -> Menus:
     _action(view_menu, "&Top view", view.top_view, "Ctrl+T")
     _action(view_menu, "&Close-up of the point", window.close_up, "Ctrl+F",
             "Zoom the 3D view in on the point, to read a construction")  # fmt: skip
+    camera = window.camera
+    _action(view_menu, "&Frame the runs", lambda: camera.frame_what_matters(), "Ctrl+Shift+F",
+            "Turn the 3D view so the point and every run's path are in sight")  # fmt: skip
+    follow = view_menu.addAction("F&ollow the run")
+    follow.setCheckable(True)
+    follow.setToolTip("The camera tracks the focused run's newest step, close up")
+    follow.toggled.connect(window.camera.set_following)
+    opacity_menu = view_menu.addMenu("Surface &opacity")
+    opacity_group = QtGui.QActionGroup(opacity_menu)
+    for percent in SURFACE_OPACITIES:
+        action = opacity_menu.addAction(f"{percent} %")
+        action.setCheckable(True)
+        action.setChecked(percent == 100)
+        action.triggered.connect(
+            lambda _on=False, p=percent: window.view.set_surface_opacity(p / 100)
+        )
+        opacity_group.addAction(action)
     log_height = view_menu.addAction("&Log-scaled height")
     log_height.setCheckable(True)
     log_height.setShortcut(QtGui.QKeySequence("Ctrl+L"))
@@ -127,7 +148,7 @@ def build_menus(window) -> Menus:
     help_menu = bar.addMenu("&Help")
     _action(help_menu, "&Keyboard shortcuts", lambda: show_shortcuts(window))
     _action(help_menu, "&About gdviz", lambda: show_about(window))
-    return Menus(recent, log_height, play, undo, redo)
+    return Menus(recent, log_height, play, follow, undo, redo)
 
 
 def show_shortcuts(parent: QtWidgets.QWidget) -> None:

@@ -26,7 +26,9 @@ CAUTION = "#ff9f43"  # disagrees
 CLASS_0 = "#4dabf7"
 CLASS_1 = "#ff9f43"
 WRONG = "#ff3b30"  # misclassified examples
-RUN_COLORS = ("#ff453a", "#ffffff", "#ff9f0a", "#ff2d95", "#00e5ff", "#bf5af2", "#ffd60a")
+# Runs: distinct from each other and from the point marker's red (render.view3d.MARKER_COLOR),
+# and readable on the viridis surface (not its yellows and greens) on both backgrounds.
+RUN_COLORS = ("#00e5ff", "#ffc400", "#ff2dd1", "#ffffff", "#8c6cff", "#5cff8a", "#ff8ab3")
 
 ERROR_STYLE = f"color: {ERROR}; font-weight: 600;"
 NOTE_STYLE = f"color: {MUTED};"

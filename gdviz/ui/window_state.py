@@ -5,19 +5,21 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 
-def restore_window_state(window: QtWidgets.QMainWindow, settings: QtCore.QSettings | None) -> None:
+def restore_window_state(window: QtWidgets.QMainWindow, settings: QtCore.QSettings | None) -> bool:
+    """Bring back the window's last geometry, docks and export settings; whether a dock layout
+    came back."""
     if settings is None:
-        return
+        return False
     geometry = settings.value("geometry")
     state = settings.value("window_state")
     if geometry is not None:
         window.restoreGeometry(geometry)
-    if state is not None:
-        window.restoreState(state)
+    restored = state is not None and bool(window.restoreState(state))
     size = settings.value("export_size", [], type=list)
     if len(size) == 2:
         window.export_size = (int(size[0]), int(size[1]))
     window.export_folder = str(settings.value("export_folder") or window.export_folder)
+    return restored
 
 
 def keep_window_state(window: QtWidgets.QMainWindow, settings: QtCore.QSettings | None) -> None:

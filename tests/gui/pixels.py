@@ -27,3 +27,27 @@ def foreground_mask(image: np.ndarray, tolerance: int = 12) -> np.ndarray:
     """Pixels that differ from the background by more than tolerance in some channel."""
     diff = np.abs(image.astype(int) - background_rgb(image).astype(int))
     return diff.max(axis=2) > tolerance
+
+
+def project(view, scene_points: np.ndarray) -> np.ndarray:
+    """Widget pixel positions (N, 2: column, row) of scene points (N, 3), from the view's own
+    matrices (grabFramebuffer is in device pixels; multiply by devicePixelRatio for those)."""
+    w, h = view.width(), view.height()
+    m = view.projectionMatrix((0, 0, w, h), (0, 0, w, h)) * view.viewMatrix()
+    mvp = np.array(m.data(), dtype=np.float64).reshape(4, 4).T
+    rows = np.asarray(scene_points, dtype=np.float64).reshape(-1, 3)
+    clip = np.c_[rows, np.ones(len(rows))] @ mvp.T
+    ndc = clip[:, :2] / clip[:, 3:4]
+    return np.c_[(ndc[:, 0] + 1) * 0.5 * w, (1 - ndc[:, 1]) * 0.5 * h]
+
+
+def differs_near(a: np.ndarray, b: np.ndarray, pixels: np.ndarray, radius: int = 1) -> np.ndarray:
+    """For each (column, row), whether images a and b differ clearly within `radius` of it."""
+    h, w = a.shape[:2]
+    diff = np.abs(a.astype(int) - b.astype(int)).max(axis=2) > 30
+    out = np.zeros(len(pixels), dtype=bool)
+    for i, (cx, cy) in enumerate(np.rint(pixels).astype(int)):
+        x0, x1 = max(cx - radius, 0), min(cx + radius + 1, w)
+        y0, y1 = max(cy - radius, 0), min(cy + radius + 1, h)
+        out[i] = x0 < x1 and y0 < y1 and bool(diff[y0:y1, x0:x1].any())
+    return out

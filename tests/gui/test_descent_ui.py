@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from gdviz.core.descent import StopReason, run_to_end
 from gdviz.core.optimizers import make_optimizer
+from gdviz.ui import theme
 from tests.gui.pixels import grab_rgb
 
 
@@ -80,9 +81,10 @@ def test_space_plays_a_run_that_draws_its_path_and_loss_curve(sin_cos_window, qt
     qtbot.wait(50)
     window.view.repaint()
     after = grab_rgb(window.view)
-    red = np.array([255, 69, 58])  # the first run's colour
-    near_red = lambda img: (np.abs(img.astype(int) - red).max(axis=2) < 60).sum()  # noqa: E731
-    assert near_red(after) > near_red(before) + 30, "the path should appear in the run's colour"
+    first = theme.RUN_COLORS[0]
+    colour = np.array([int(first[i : i + 2], 16) for i in (1, 3, 5)])  # the first run's
+    near = lambda img: (np.abs(img.astype(int) - colour).max(axis=2) < 60).sum()  # noqa: E731
+    assert near(after) > near(before) + 30, "the path should appear in the run's colour"
     assert "converged" in window.statusBar().currentMessage()
     assert "converged" in window.step_panel.status_label.text()
 

@@ -1,4 +1,4 @@
-"""Depth-tested lines that write no depth, and filling one line item with coloured chunks."""
+"""Depth-tested lines that write no depth, their x-ray twin, and lines of coloured chunks."""
 
 from __future__ import annotations
 
@@ -17,6 +17,20 @@ class DepthTestedLine(gl.GLLinePlotItem):
         try:
             super().paint()
         finally:
+            GL.glDepthMask(GL.GL_TRUE)
+
+
+class HiddenPartLine(gl.GLLinePlotItem):
+    """The x-ray pass of a path: drawn only where something nearer hides it (the depth test
+    inverted), faintly, writing no depth, so the eye can follow a path behind a hill."""
+
+    def paint(self) -> None:
+        GL.glDepthMask(GL.GL_FALSE)
+        GL.glDepthFunc(GL.GL_GREATER)
+        try:
+            super().paint()
+        finally:
+            GL.glDepthFunc(GL.GL_LESS)
             GL.glDepthMask(GL.GL_TRUE)
 
 

@@ -7,7 +7,8 @@ from pyqtgraph.opengl.GLGraphicsItem import GLGraphicsItem
 
 from gdviz.render.axes3d import SceneMapping
 from gdviz.render.items.coords import PATH_LIFT, scene_rows
-from gdviz.render.items.lines import DepthTestedLine
+from gdviz.render.items.gl_options import SEE_THROUGH
+from gdviz.render.items.lines import DepthTestedLine, HiddenPartLine
 from gdviz.render.items.marker import MarkerItem
 from gdviz.render.paths import PathBuffer, decimated, finite_rows
 
@@ -17,10 +18,13 @@ _START_RING_COLOR = (1.0, 1.0, 1.0, 1.0)
 _HEAD_EDGE_COLOR = (0.08, 0.08, 0.1, 0.9)
 _START_RING_SIZE, _START_DOT_SIZE = 13.0, 7.0  # px: a white-edged dot where a run starts
 _HEAD_EDGE_SIZE, _HEAD_DOT_SIZE = 15.0, 11.0  # px: a filled dot at the current iterate
+HIDDEN_ALPHA = 0.6  # the x-ray pass: how strongly a hidden stretch of path shows through
 
 
 class PathItems:
-    """One descent run in the 3D view: a polyline, a white-edged start dot and a head dot.
+    """One descent run in the 3D view: a polyline, a white-edged start dot and a head dot,
+    with an x-ray pass: where the surface hides the path or its head, a faint copy shows
+    through, so the eye can follow the run behind a hill.
 
     Keeps the data points (x, y, z_display) and their scene coordinates in growing buffers, so
     an appended iterate costs one small conversion and a vertex upload, not a rebuild.
@@ -32,6 +36,10 @@ class PathItems:
         self.line = DepthTestedLine(
             mode="line_strip", width=PATH_WIDTH, antialias=True, glOptions="translucent"
         )
+        self.hidden = HiddenPartLine(
+            mode="line_strip", width=PATH_WIDTH - 1.0, antialias=True, glOptions="translucent"
+        )
+        self.head_ghost = MarkerItem(size=_HEAD_DOT_SIZE, pxMode=True, glOptions=SEE_THROUGH)
         self.start_ring = MarkerItem(size=_START_RING_SIZE, pxMode=True, glOptions="translucent")
         self.start_dot = MarkerItem(size=_START_DOT_SIZE, pxMode=True, glOptions="translucent")
         self.head_edge = MarkerItem(size=_HEAD_EDGE_SIZE, pxMode=True, glOptions="translucent")
@@ -44,10 +52,16 @@ class PathItems:
         self.set_color(color)
 
     def items(self) -> tuple[GLGraphicsItem, ...]:
-        return (self.line, self.start_ring, self.start_dot, self.head_edge, self.head_dot)
+        return (
+            self.hidden, self.head_ghost, self.line,
+            self.start_ring, self.start_dot, self.head_edge, self.head_dot,
+        )  # fmt: skip
 
     def set_color(self, color: tuple[float, float, float, float]) -> None:
         self.color = color
+        faint = (color[0], color[1], color[2], color[3] * HIDDEN_ALPHA)
+        self.hidden.setData(color=faint)
+        self.head_ghost.setData(color=faint)
         self.line.setData(color=color)
         self.start_dot.setData(color=color)
         self.head_dot.setData(color=color)
@@ -82,8 +96,11 @@ class PathItems:
                 item.hide()
             return
         self.line.setData(pos=shown)
+        self.hidden.setData(pos=shown)
         self.line.setVisible(len(shown) >= 2)
+        self.hidden.setVisible(len(shown) >= 2)
         for item, pos in (
+            (self.head_ghost, shown[-1:]),
             (self.start_ring, shown[:1]),
             (self.start_dot, shown[:1]),
             (self.head_edge, shown[-1:]),
