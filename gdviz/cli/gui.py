@@ -24,6 +24,10 @@ def _gui_parser() -> argparse.ArgumentParser:
     )
     source.add_argument("scene", nargs="?", metavar="FILE.json", help="open a saved scene")
     parser.add_argument(
+        "--theme", choices=("system", "dark", "light"),
+        help="light (for projectors), dark, or system (follow the desktop); remembered",
+    )  # fmt: skip
+    parser.add_argument(
         "--lesson", metavar="FILE", nargs="?", const="lecture",
         help="step through a lesson (default: the lecture's; or a lesson file you wrote)",
     )  # fmt: skip
@@ -50,4 +54,7 @@ def run_gui(argv: Sequence[str]) -> int:
         load_lesson(args.lesson)
     from gdviz.ui.app import run_app
 
-    return run_app(preset=args.preset, function=args.function, scene=args.scene, lesson=args.lesson)
+    return run_app(
+        preset=args.preset, function=args.function, scene=args.scene, lesson=args.lesson,
+        theme_name=args.theme,
+    )  # fmt: skip

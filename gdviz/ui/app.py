@@ -19,7 +19,7 @@ def ensure_application() -> QtWidgets.QApplication:
         app.setApplicationName("gdviz")
         app.setOrganizationName("gdviz")
         app.setStyle("Fusion")
-        app.setPalette(theme.dark_palette())
+        app.setPalette(theme.palette(theme.current))
         font = app.font()
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
         app.setFont(font)
@@ -31,12 +31,22 @@ def run_app(
     function: str | None = None,
     scene: str | None = None,
     lesson: str | None = None,
+    theme_name: str | None = None,
 ) -> int:
-    """Open the main window (remembering its layout) and run the event loop until it closes."""
+    """Open the main window (remembering its layout) and run the event loop until it closes.
+
+    theme_name (system, dark or light) is kept in the settings; None: the last one chosen.
+    """
     app = ensure_application()
+    from gdviz.ui.look import apply_look, remembered_theme_name
+
+    settings = QtCore.QSettings()
+    if theme_name is not None:
+        settings.setValue("theme", theme_name)
+    apply_look(None, remembered_theme_name(settings))  # before the widgets are built
     from gdviz.ui.main_window import MainWindow
 
-    window = MainWindow(preset=preset, function=function, settings=QtCore.QSettings())
+    window = MainWindow(preset=preset, function=function, settings=settings)
     window.show()
     if scene:
         window.open_scene(scene)

@@ -87,7 +87,7 @@ def build_docks(
 
 # Widths of the side dock columns and height of the bottom row at the window's default size,
 # leaving the 3D view at least half the width (a projector shows the surface, not the forms).
-SIDE_WIDTHS = {"left": 0.22, "right": 0.27}
+SIDE_WIDTHS = {"left": 0.24, "right": 0.25}
 BOTTOM_HEIGHT = 0.28
 
 
@@ -121,6 +121,8 @@ def hide_orphan_tab_bars(window: QtWidgets.QMainWindow, docks: dict[str, QtWidge
     for bar in window.findChildren(QtWidgets.QTabBar):
         if bar.parent() is not window or bar.count() == 0:
             continue
+        bar.setElideMode(QtCore.Qt.ElideNone)  # "Likelih…" helps nobody: scroll the tabs
+        bar.setUsesScrollButtons(True)
         dock = by_title.get(bar.tabText(bar.currentIndex()))
         if dock is None or abs(bar.geometry().top() - dock.geometry().bottom()) > 3:
             bar.hide()

@@ -30,6 +30,7 @@ from gdviz.ui.docks import (
 )
 from gdviz.ui.lesson_presenter import LessonPresenter
 from gdviz.ui.logistic_controller import LogisticController
+from gdviz.ui.look import apply_look, remembered_theme_name
 from gdviz.ui.menus import build_menus
 from gdviz.ui.panels.data_plot import DataPlot
 from gdviz.ui.panels.dataset_panel import DatasetPanel
@@ -155,6 +156,7 @@ class MainWindow(QtWidgets.QMainWindow):
             if DOCK_BY_NAME[name].tool:
                 dock.visibilityChanged.connect(lambda on, n=name: self._on_dock_shown(n, on))
         self.setAcceptDrops(True)
+        self.theme_name = remembered_theme_name(settings)
         self.menus = build_menus(self)
         self.statusBar().showMessage("Ready")
         if function and not self.surfaces.apply_expression(function):
@@ -286,6 +288,14 @@ class MainWindow(QtWidgets.QMainWindow):
         name = Path(self.files.path).name if self.files.path else "untitled"
         self.setWindowTitle(f"{name}[*] — {TITLE}")  # Qt writes * at [*] while modified
         self.setWindowModified(self.history.is_modified())
+
+    def set_theme(self, name: str) -> None:
+        """View → Theme: light, dark or the desktop's; remembered for the next launch."""
+        self.theme_name = name
+        chosen = apply_look(self, name)
+        if self._settings is not None:
+            self._settings.setValue("theme", name)
+        self.statusBar().showMessage(f"Theme: {name} ({chosen.name})", 4000)
 
     # --- lessons --------------------------------------------------------------------------------
     def open_default_lesson(self) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gdviz import __version__
+from gdviz.ui.theme import THEME_CHOICES
 
 SURFACE_OPACITIES = (100, 75, 50, 30)
 
@@ -116,6 +117,15 @@ def build_menus(window) -> Menus:
             lambda _on=False, p=percent: window.view.set_surface_opacity(p / 100)
         )
         opacity_group.addAction(action)
+    theme_menu = view_menu.addMenu("T&heme")
+    theme_group = QtGui.QActionGroup(theme_menu)
+    for name in THEME_CHOICES:
+        action = theme_menu.addAction(name.capitalize())
+        action.setCheckable(True)
+        action.setChecked(name == window.theme_name)
+        action.setToolTip("Light reads better on a projector; System follows the desktop")
+        action.triggered.connect(lambda _on=False, n=name: window.set_theme(n))
+        theme_group.addAction(action)
     log_height = view_menu.addAction("&Log-scaled height")
     log_height.setCheckable(True)
     log_height.setShortcut(QtGui.QKeySequence("Ctrl+L"))

@@ -115,3 +115,9 @@ def test_python_dash_m_gdviz_runs_in_a_fresh_process():
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["f"] == pytest.approx(-3.0)
+
+
+def test_an_unknown_theme_is_refused_before_any_window(capsys):
+    assert main(["--theme", "sepia"]) == 2
+    err = capsys.readouterr().err
+    assert "--theme" in err and "sepia" in err and err.count("\n") == 1

@@ -1,0 +1,71 @@
+"""A layout made for teaching: the 3D view gets half the window, panels scroll at most once,
+and a light theme for projectors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from gdviz.ui import theme
+from tests.gui.pixels import background_rgb, grab_rgb
+
+
+def test_the_3d_view_gets_half_the_window_at_1440_by_900(qtbot, gl_context):
+    from gdviz.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1440, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.grid is not None, timeout=10000)
+    qtbot.wait(50)
+    assert window.view.width() >= 0.5 * window.width()
+    window.close()
+
+
+def test_no_scroll_area_sits_inside_another(main_window):
+    for area in main_window.findChildren(QtWidgets.QScrollArea):
+        parent = area.parentWidget()
+        while parent is not None:
+            assert not isinstance(parent, QtWidgets.QScrollArea), area.objectName()
+            parent = parent.parentWidget()
+
+
+def test_every_dock_has_one_title_and_tabs_are_not_elided(main_window):
+    titles = [dock.windowTitle() for dock in main_window.docks.values()]
+    assert len(titles) == len(set(titles))
+    for bar in main_window.findChildren(QtWidgets.QTabBar):
+        if bar.parent() is main_window and bar.isVisible():
+            assert bar.elideMode() == QtCore.Qt.ElideNone
+
+
+def test_the_light_theme_reaches_the_window_plots_and_3d_view(main_window, qtbot):
+    window = main_window
+    try:
+        window.set_theme("light")
+        qtbot.wait(50)
+        assert not theme.current.dark
+        palette = QtWidgets.QApplication.instance().palette()
+        assert palette.color(palette.ColorRole.Window).lightness() > 200
+        for plot in window.findChildren(pg.PlotWidget):
+            assert plot.backgroundBrush().color().lightness() > 200
+        assert not window.view.dark
+        assert background_rgb(grab_rgb(window.view)).mean() > 200
+        window.set_theme("dark")
+        assert theme.current.dark and window.view.dark
+        assert background_rgb(grab_rgb(window.view)).mean() < 60
+    finally:
+        window.set_theme("dark")
+
+
+def test_system_follows_the_desktop_and_bad_names_are_refused():
+    assert theme.resolve("system").name in ("dark", "light")
+    try:
+        theme.resolve("sepia")
+    except ValueError as err:
+        assert "sepia" in str(err)
+    else:
+        raise AssertionError("an unknown theme must be refused")
+    assert np.all([c in theme.THEMES for c in ("dark", "light")])
