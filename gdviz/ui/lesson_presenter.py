@@ -11,6 +11,7 @@ from gdviz.ui.docks import dock_object_name
 from gdviz.ui.panels.lesson_panel import LessonPanel
 
 PRESENTER_FONT_SCALE = 1.4
+FIT_ROWS_UP_TO = 2000  # fitting columns to a million rows would stall the window
 
 
 class LessonPresenter(QtCore.QObject):
@@ -92,6 +93,14 @@ class LessonPresenter(QtCore.QObject):
                 self.open_default()
             self._show_only_lesson_panels()
         app.setFont(font)
+        QtCore.QTimer.singleShot(0, self.fit_tables)
+
+    def fit_tables(self) -> None:
+        """Widen table columns to their text in the current font (nothing elided "2.05…")."""
+        for table in self.window.findChildren(QtWidgets.QTableView):
+            if table.model() is not None and table.model().rowCount() <= FIT_ROWS_UP_TO:
+                table.resizeColumnsToContents()
+                table.resizeRowsToContents()
 
     def _show_only_lesson_panels(self) -> None:
         """Presenter mode: the lesson sidebar and the panels the current step names, no more."""

@@ -69,3 +69,42 @@ def test_system_follows_the_desktop_and_bad_names_are_refused():
     else:
         raise AssertionError("an unknown theme must be refused")
     assert np.all([c in theme.THEMES for c in ("dark", "light")])
+
+
+def _elided_cells(table: QtWidgets.QTableView) -> list[str]:
+    """Cells and headers whose text is wider than their column (Qt elides them "2.05…")."""
+    model = table.model()
+    fm = table.fontMetrics()
+    out = []
+    for c in range(model.columnCount()):
+        if table.isColumnHidden(c):
+            continue
+        width = table.columnWidth(c)
+        header = str(model.headerData(c, QtCore.Qt.Horizontal) or "")
+        hfm = table.horizontalHeader().fontMetrics()
+        if hfm.horizontalAdvance(header) > table.horizontalHeader().sectionSize(c):
+            out.append(f"header {header!r}")
+        for r in range(min(model.rowCount(), 50)):
+            text = str(model.data(model.index(r, c), QtCore.Qt.DisplayRole) or "")
+            if fm.horizontalAdvance(text) + 6 > width:
+                out.append(f"({r}, {c}) {text!r} in {width} px")
+    return out
+
+
+def test_presenter_mode_elides_nothing_at_1280_by_720(main_window, qtbot):
+    window = main_window
+    window.toggle_presenter_mode()
+    try:
+        window.setGeometry(0, 0, 1280, 720)
+        window.lesson_panel.select(1)  # the likelihood table of z = x − 25, and the comparison
+        qtbot.waitUntil(window.grid_is_final, timeout=20000)
+        window.docks["likelihood"].show()
+        window.docks["likelihood"].raise_()
+        qtbot.wait(100)
+        for table in (window.likelihood_panel.table, window.likelihood_panel.compare_table):
+            assert _elided_cells(table) == []
+        for label in window.lesson_panel.findChildren(QtWidgets.QLabel):
+            if label.isVisible() and not label.wordWrap() and label.text():
+                assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
+    finally:
+        window.toggle_presenter_mode()

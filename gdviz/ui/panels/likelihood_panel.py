@@ -81,7 +81,13 @@ class LikelihoodPanel(QtWidgets.QWidget):
         grid.addWidget(self.b2_box, 0, 3)
         self.compare_table = QtWidgets.QTableWidget(3, 2, objectName="compareTable")
         self.compare_table.setVerticalHeaderLabels(["L", "cost", "cost (ln)"])
-        self.compare_table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.Stretch)
+        # columns as wide as their text (a stretched column elides "w = 0.5, b = −4" to "w…")
+        self.compare_table.horizontalHeader().setSectionResizeMode(
+            QtWidgets.QHeaderView.ResizeToContents
+        )
+        self.compare_table.verticalHeader().setSectionResizeMode(
+            QtWidgets.QHeaderView.ResizeToContents
+        )
         self.compare_table.setEditTriggers(QtWidgets.QAbstractItemView.NoEditTriggers)
         self.compare_table.setMinimumHeight(130)
         grid.addWidget(self.compare_table, 1, 0, 1, 4)
