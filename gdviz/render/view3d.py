@@ -360,8 +360,22 @@ class SurfaceView(gl.GLViewWidget):
         self.addItem(item)
 
     def _update_point_labels(self) -> None:
-        self._point_labels.set_labels(
-            [label for group in self._constructions.values() for label in group.labels]
+        """Every construction's labels, once: two drawn constructions share A0 and B, which
+        would otherwise be written twice on top of each other ("A0 A0")."""
+        seen: set[tuple] = set()
+        labels = []
+        for group in self._constructions.values():
+            for label in group.labels:
+                key = (label.text, *(round(v, 4) for v in label.pos))
+                if key not in seen:
+                    seen.add(key)
+                    labels.append(label)
+        self._point_labels.set_labels(labels)
+
+    def construction_label_positions(self) -> np.ndarray:
+        """Scene positions of the construction labels drawn now (N, 3)."""
+        return np.array([lb.pos for lb in self._point_labels.labels], dtype=np.float64).reshape(
+            -1, 3
         )
 
     # ----------------------------------------------------------------- picking

@@ -196,4 +196,16 @@ class CameraController(QtCore.QObject):
         if grid is None or not math.isfinite(value):
             return
         center = (x, y, display_height(grid, value))
-        self.view.set_camera(CLOSE_UP_ELEVATION, CLOSE_UP_AZIMUTH, CLOSE_UP_DISTANCE, center)
+        azimuth = self._close_up_azimuth(center)
+        self.view.set_camera(CLOSE_UP_ELEVATION, azimuth, CLOSE_UP_DISTANCE, center)
+
+    def _close_up_azimuth(self, center: tuple[float, float, float]) -> float:
+        """The side to look from: the one that sees most of the construction's points (a
+        slope behind the point is better than one in front of it)."""
+        labels = self.view.construction_label_positions()
+        if len(labels) == 0:
+            return CLOSE_UP_AZIMUTH
+        data = np.stack(self.view.scene_to_data(labels[:, 0], labels[:, 1], labels[:, 2]), axis=1)
+        points = np.vstack([np.array([center]), data])
+        choice = self.view.choose_camera(points)
+        return CLOSE_UP_AZIMUTH if choice is None else choice.azimuth

@@ -102,6 +102,55 @@ def size_for_teaching(window: QtWidgets.QMainWindow, docks: dict[str, QtWidgets.
     window.resizeDocks([docks["top"]], [round(BOTTOM_HEIGHT * height)], QtCore.Qt.Vertical)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """A preset arrangement: the docks shown (the first of each tab group raised) and the
+    share of the width each side column takes."""
+
+    name: str
+    title: str
+    shown: tuple[str, ...]
+    left: float
+    right: float
+    bottom: float
+
+
+EVERY_TOOL = tuple(spec.name for spec in DOCKS if spec.name != "lesson")
+LAYOUTS: tuple[Layout, ...] = (
+    Layout("explore", "Explore: every tool", EVERY_TOOL,
+           SIDE_WIDTHS["left"], SIDE_WIDTHS["right"], BOTTOM_HEIGHT),
+    Layout("present", "Present: the surface and the lesson", ("lesson", "point", "step"),
+           0.22, 0.2, 0.0),
+    Layout("compare", "Compare runs: descent, loss, top view", ("descent", "step", "loss", "top"),
+           0.24, 0.22, 0.34),
+)  # fmt: skip
+LAYOUT_BY_NAME = {layout.name: layout for layout in LAYOUTS}
+
+
+def apply_layout(
+    window: QtWidgets.QMainWindow, docks: dict[str, QtWidgets.QDockWidget], name: str
+) -> None:
+    """View → Layout: show the layout's docks, raise them, size the columns."""
+    layout = LAYOUT_BY_NAME[name]
+    for dock_name, dock in docks.items():
+        dock.setVisible(dock_name in layout.shown)
+    for dock_name in reversed(layout.shown):
+        docks[dock_name].raise_()
+    width, height = window.width(), window.height()
+    lefts = [docks[n] for n in layout.shown if DOCK_BY_NAME[n].area == LEFT][:1]
+    rights = [docks[n] for n in layout.shown if DOCK_BY_NAME[n].area == RIGHT][:1]
+    sides = [(d, layout.left) for d in lefts] + [(d, layout.right) for d in rights]
+    if sides:
+        window.resizeDocks(
+            [d for d, _ in sides],
+            [round(share * width) for _, share in sides],
+            QtCore.Qt.Horizontal,
+        )
+    bottoms = [docks[n] for n in layout.shown if DOCK_BY_NAME[n].area == BOTTOM][:1]
+    if bottoms and layout.bottom:
+        window.resizeDocks(bottoms, [round(layout.bottom * height)], QtCore.Qt.Vertical)
+
+
 def raised_docks(docks: dict[str, QtWidgets.QDockWidget]) -> tuple[str, ...]:
     """The names of the docks the user can see now (open and on top of their tab group)."""
     return tuple(

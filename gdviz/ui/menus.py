@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gdviz import __version__
+from gdviz.ui.docks import LAYOUTS, apply_layout
 from gdviz.ui.theme import THEME_CHOICES
 
 SURFACE_OPACITIES = (100, 75, 50, 30)
@@ -22,6 +23,7 @@ SHORTCUTS = (
     ("Ctrl+T", "Look straight down (top view)"),
     ("Ctrl+F", "Close-up of the point (for the Δ and direction constructions)"),
     ("Ctrl+Shift+F", "Frame the runs: turn the view so the point and every path are seen"),
+    ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Layout: explore every tool / present / compare runs"),
     ("Ctrl+L", "Toggle log-scaled height"),
     ("Ctrl+E", "Export an animation (MP4, GIF, WebM, PNG frames) or a still"),
     ("Ctrl+Shift+C", "Copy the 3D view to the clipboard at the export size"),
@@ -117,6 +119,10 @@ def build_menus(window) -> Menus:
             lambda _on=False, p=percent: window.view.set_surface_opacity(p / 100)
         )
         opacity_group.addAction(action)
+    layout_menu = view_menu.addMenu("L&ayout")
+    for number, layout in enumerate(LAYOUTS, start=1):
+        choose = lambda n=layout.name: apply_layout(window, window.docks, n)  # noqa: E731
+        _action(layout_menu, layout.title, choose, f"Ctrl+{number}")
     theme_menu = view_menu.addMenu("T&heme")
     theme_group = QtGui.QActionGroup(theme_menu)
     for name in THEME_CHOICES:

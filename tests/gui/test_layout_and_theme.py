@@ -108,3 +108,23 @@ def test_presenter_mode_elides_nothing_at_1280_by_720(main_window, qtbot):
                 assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
     finally:
         window.toggle_presenter_mode()
+
+
+def test_layout_presets_arrange_the_docks(main_window, qtbot):
+    from gdviz.ui.docks import apply_layout
+
+    window = main_window
+    window.resize(1440, 900)
+    apply_layout(window, window.docks, "present")
+    qtbot.wait(100)
+    shown = {name for name, dock in window.docks.items() if dock.isVisible()}
+    assert shown == {"lesson", "point", "step"}
+    assert window.view.width() >= 0.55 * window.width()
+    apply_layout(window, window.docks, "compare")
+    qtbot.wait(100)
+    shown = {name for name, dock in window.docks.items() if dock.isVisible()}
+    assert shown == {"descent", "step", "loss", "top"}
+    apply_layout(window, window.docks, "explore")
+    qtbot.wait(100)
+    assert "lesson" not in {n for n, d in window.docks.items() if d.isVisible()}
+    assert window.view.width() >= 0.5 * window.width()
