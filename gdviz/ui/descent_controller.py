@@ -348,6 +348,8 @@ class DescentController(QtCore.QObject):
         self.doc.focus(None, k)
 
     def _on_focus_changed(self) -> None:
+        if self.doc.scrub_k is not None:
+            self.loss_plot.set_cursor(self.doc.scrub_k)
         for run_id, record in self.doc.runs.items():
             if run_id not in self._drawn or not len(record.history):
                 continue

@@ -7,10 +7,12 @@ from PySide6 import QtCore, QtWidgets
 from gdviz.core.lesson import Lesson, default_lesson, load_lesson
 from gdviz.core.scene import SceneError
 from gdviz.model import Document
-from gdviz.ui.docks import dock_object_name
+from gdviz.ui.docks import BOTTOM, DOCK_BY_NAME, RIGHT, dock_object_name
 from gdviz.ui.panels.lesson_panel import LessonPanel
 
 PRESENTER_FONT_SCALE = 1.4
+PRESENTER_LESSON_WIDTH, PRESENTER_PANEL_WIDTH = 0.3, 0.36  # shares of the screen's width
+PRESENTER_LIST_HEIGHT = 150  # px: the list of steps scrolls; PageDown moves through it
 FIT_ROWS_UP_TO = 2000  # fitting columns to a million rows would stall the window
 
 
@@ -80,6 +82,7 @@ class LessonPresenter(QtCore.QObject):
         font = app.font()
         if self.presenting:
             self.window.showNormal()
+            self.panel.steps.setMaximumHeight(16777215)
             font.setPointSizeF(font.pointSizeF() / PRESENTER_FONT_SCALE)
             self.presenting = False
             for dock in self.docks.values():
@@ -87,6 +90,7 @@ class LessonPresenter(QtCore.QObject):
         else:
             self._docks_before = [d for d in self.docks.values() if d.isVisible()]
             self.window.showFullScreen()
+            self.panel.steps.setMaximumHeight(PRESENTER_LIST_HEIGHT)  # the caption needs room
             font.setPointSizeF(font.pointSizeF() * PRESENTER_FONT_SCALE)
             self.presenting = True
             if self.lesson is None:
@@ -103,12 +107,24 @@ class LessonPresenter(QtCore.QObject):
                 table.resizeRowsToContents()
 
     def _show_only_lesson_panels(self) -> None:
-        """Presenter mode: the lesson sidebar and the panels the current step names, no more."""
+        """Presenter mode: the lesson sidebar and the panels the current step names, no more,
+        with the lesson's text and the step's tables given the room (lists scroll instead)."""
         lesson, index = self.lesson, self.panel.current_index()
         names = set(lesson.steps[index].scene.panels) if lesson and index >= 0 else set()
         wanted = {dock_object_name(n) for n in names | {"lesson"}}
         for dock in self.docks.values():
             dock.setVisible(dock.objectName() in wanted)
+        width, height = self.window.width(), self.window.height()
+        sides = [self.docks["lesson"]]
+        sizes = [round(PRESENTER_LESSON_WIDTH * width)]
+        right = [d for n, d in self.docks.items() if n in names and DOCK_BY_NAME[n].area == RIGHT]
+        if right:
+            sides.append(right[0])
+            sizes.append(round(PRESENTER_PANEL_WIDTH * width))
+        self.window.resizeDocks(sides, sizes, QtCore.Qt.Horizontal)
+        bottom = [d for n, d in self.docks.items() if n in names and DOCK_BY_NAME[n].area == BOTTOM]
+        if bottom:
+            self.window.resizeDocks(bottom[:1], [round(0.3 * height)], QtCore.Qt.Vertical)
 
     def handle_key(self, key: int) -> bool:
         """← and → move through the lesson in presenter mode; True when the key was used."""

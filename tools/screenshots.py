@@ -1,0 +1,97 @@
+"""Regenerate docs/screenshots/ from the real window: python tools/screenshots.py
+
+Starts a private Xvfb when there is no display (like `gdviz export`). Each picture is the
+window (or the 3D view) as a student sees it; look at them after running this.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def _pump(app, seconds: float, until=None) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        if until is not None and until():
+            break
+        time.sleep(0.01)
+
+
+def _settled(app, window) -> None:
+    _pump(app, 20.0, window.grid_is_final)
+    _pump(app, 2.0, lambda: not window.view.is_moving_camera())
+    _pump(app, 0.3)
+
+
+def main() -> int:
+    from gdviz.display import display_for_rendering
+
+    with display_for_rendering():
+        return _shoot()
+
+
+def _shoot() -> int:
+    from gdviz.core.optimizers import make_optimizer
+    from gdviz.ui.app import ensure_application
+    from gdviz.ui.look import apply_look
+    from gdviz.ui.main_window import MainWindow
+    from gdviz.ui.panels.descent_panel import RunSettings
+
+    app = ensure_application()
+    OUT.mkdir(parents=True, exist_ok=True)
+    window = MainWindow()
+    window.resize(1440, 900)
+    window.show()
+    _settled(app, window)
+    window.grab().save(str(OUT / "main-window.png"))
+
+    # the lecture's descent, part way: the path in plain view
+    gd = make_optimizer("gd", lr=0.01)
+    run_id = window.descent.add_run((4.0, 5.0), RunSettings("gd", gd.hp, 1000, 0.0), True)
+    window.doc.focus(run_id, 60)
+    window.docks["loss"].raise_()
+    _settled(app, window)
+    window.grab().save(str(OUT / "lecture-descent.png"))
+
+    # Δx, Δy on sin x · cos y at (2, 2.5), close up
+    window.open_default_lesson()
+    lesson = window.lesson_panel.lesson
+    partials = next(i for i, s in enumerate(lesson.steps) if "Partial derivatives" in s.title)
+    window.lesson_panel.select(partials)
+    _settled(app, window)
+    window.close_up()
+    _pump(app, 0.5)
+    window.grab().save(str(OUT / "partials-close-up.png"))
+
+    # presenter mode at 1280×720
+    window.toggle_presenter_mode()
+    window.setGeometry(0, 0, 1280, 720)
+    window.lesson_panel.select(1)
+    _settled(app, window)
+    window.grab().save(str(OUT / "presenter-1280x720.png"))
+    window.toggle_presenter_mode()
+
+    # the light theme, for projectors
+    window.resize(1440, 900)
+    window.set_theme("light")
+    window.lesson_panel.select(partials)
+    _settled(app, window)
+    window.grab().save(str(OUT / "light-theme.png"))
+    apply_look(window, "dark")
+
+    window.history.mark_saved()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    app.shutdown()  # before the private X server stops (DESIGN pitfall 18)
+    print("\n".join(str(p) for p in sorted(OUT.glob("*.png"))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
