@@ -464,13 +464,19 @@ def _read_derivative(r: FieldReader, data: Any) -> DerivativeSpec:
     r.require_object(data)
     r.check_keys(data, tuple(DerivativeSpec.__dataclass_fields__))
     d = DerivativeSpec()
-    g = r.text(data, "g", d.g)
+    g = _g_of_x(r, data, d.g)
+    dx = r.nonzero(data, "dx", d.dx)
+    return DerivativeSpec(g=g, a=r.number(data, "a", d.a), dx=dx)
+
+
+def _g_of_x(r: FieldReader, data: Any, default: str) -> str:
+    """The field g: a function of x that gdviz's parser accepts."""
+    g = r.text(data, "g", default)
     try:
         parse_expression(g, ("x",))
     except ExpressionError as err:
         raise r.sub("g").error(str(err)) from None
-    dx = r.nonzero(data, "dx", d.dx)
-    return DerivativeSpec(g=g, a=r.number(data, "a", d.a), dx=dx)
+    return g
 
 
 def _read_one_variables(r: FieldReader, data: Any) -> tuple[OneVariableSpec, ...]:
@@ -485,11 +491,7 @@ def _read_one_variable(r: FieldReader, data: Any) -> OneVariableSpec:
     r.require_object(data)
     r.check_keys(data, tuple(OneVariableSpec.__dataclass_fields__))
     d = OneVariableSpec()
-    g = r.text(data, "g", d.g)
-    try:
-        parse_expression(g, ("x",))
-    except ExpressionError as err:
-        raise r.sub("g").error(str(err)) from None
+    g = _g_of_x(r, data, d.g)
     at = r.text(data, "at", d.at)
     if len(at) > 100:
         raise r.sub("at").error("too long (at most 100 characters)")

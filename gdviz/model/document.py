@@ -195,10 +195,19 @@ class Document:
                 merged = replace(merged, runs=())
         self.restore(merged, label)
 
-    def _commit(self, new: Scene, changed: list[str], keep_runs: bool = True) -> None:
+    def _commit(
+        self,
+        new: Scene,
+        changed: list[str],
+        keep_runs: bool = True,
+        dataset: Dataset | None = None,
+    ) -> None:
+        """Make `new` the scene; `dataset` passes the examples of a new dataset source (built
+        already, so they are not rebuilt from the scene's tuples)."""
         surface_fields = [n for n in changed if n in SURFACE_FIELDS]
         if surface_fields:
-            dataset = self._dataset if "source" not in changed else dataset_of(new.source)
+            if dataset is None:
+                dataset = self._dataset if "source" not in changed else dataset_of(new.source)
             surface = surface_for_scene(new, dataset)  # raises before anything has changed
             self._dataset, self._surface = dataset, surface
         self._scene = new
@@ -246,21 +255,15 @@ class Document:
             dataset_x=tuple(map(float, dataset.x)),
             dataset_y=tuple(map(float, dataset.y)),
         )
-        before = self.snapshot() if label else None
-        changed = self._scene.source != source
         new = replace(self._scene, source=source, window=tuple(window), point=point)
-        _check(new)
-        names = [
+        changed = [
             f.name for f in fields(Scene) if getattr(new, f.name) != getattr(self._scene, f.name)
         ]
-        if changed and "source" not in names:
-            names.append("source")
-        self._dataset = dataset
-        self._surface = surface_for_scene(new, dataset)
-        self._scene = new
-        self._clear_runs(emit=True)
-        for event in dict.fromkeys(FIELD_EVENTS[n] for n in names):
-            getattr(self.events, event).emit()
+        if not changed:
+            return  # the same examples again
+        _check(new)
+        before = self.snapshot() if label else None
+        self._commit(new, changed, dataset=dataset)
         if label:
             self.events.edited.emit(Edit(label, before))
 

@@ -51,36 +51,24 @@ class UndoHistory(QtCore.QObject):
         self.stack = QtGui.QUndoStack(self)
         self.stack.setUndoLimit(UNDO_DEPTH)
         self._merge_ids: dict[str, int] = {}
-        self._restoring = False
+        # restoring a snapshot (undo, redo) is not an edit: the document reports none
         doc.events.edited.connect(self._on_edited)
 
     def _on_edited(self, edit: Edit) -> None:
-        if self._restoring:
-            return
         merge_id = -1
         if edit.merge_key is not None:
             merge_id = self._merge_ids.setdefault(edit.merge_key, len(self._merge_ids) + 1)
         self.stack.push(DocumentCommand(self.doc, edit, self.doc.snapshot(), merge_id))
 
     def undo(self) -> bool:
-        if not self.stack.canUndo():
-            return False
-        self._restoring = True
-        try:
-            self.stack.undo()
-        finally:
-            self._restoring = False
-        return True
+        can = self.stack.canUndo()
+        self.stack.undo()
+        return can
 
     def redo(self) -> bool:
-        if not self.stack.canRedo():
-            return False
-        self._restoring = True
-        try:
-            self.stack.redo()
-        finally:
-            self._restoring = False
-        return True
+        can = self.stack.canRedo()
+        self.stack.redo()
+        return can
 
     def clear(self) -> None:
         """A new baseline (a file opened): nothing to undo, nothing modified."""
