@@ -128,3 +128,9 @@ def test_layout_presets_arrange_the_docks(main_window, qtbot):
     qtbot.wait(100)
     assert "lesson" not in {n for n, d in window.docks.items() if d.isVisible()}
     assert window.view.width() >= 0.5 * window.width()
+
+
+def test_no_panel_repeats_its_docks_title(main_window):
+    for dock in main_window.docks.values():
+        for box in dock.findChildren(QtWidgets.QGroupBox):
+            assert box.title() != dock.windowTitle(), dock.windowTitle()

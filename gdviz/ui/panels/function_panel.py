@@ -49,7 +49,7 @@ class FunctionPanel(QtWidgets.QWidget):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 
-        source_box = QtWidgets.QGroupBox("Function")
+        source_box = QtWidgets.QGroupBox("Preset or expression")
         source_layout = QtWidgets.QVBoxLayout(source_box)
         source_layout.addWidget(QtWidgets.QLabel("Preset"))
         source_layout.addWidget(self.preset_combo)

@@ -20,7 +20,7 @@ class PointPanel(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         layout = QtWidgets.QVBoxLayout(self)
-        box = QtWidgets.QGroupBox("Point")
+        box = QtWidgets.QGroupBox("Coordinates and values")
         form = QtWidgets.QFormLayout(box)
         self.x_box = number_box(
             "pointX", "First coordinate of the point (Enter applies)", limit=1e9
