@@ -149,3 +149,22 @@ def test_run_colours_are_distinct_and_not_the_points_red():
     for i, a in enumerate(colours):
         for b in colours[i + 1 :]:
             assert np.linalg.norm(a - b) > 80
+
+
+def test_follow_the_run_keeps_the_newest_step_near_the_middle(main_window, qtbot):
+    window = main_window
+    record = _run(window, qtbot, (4.0, 5.0), 0.01, 300)
+    window.menus.follow.setChecked(True)
+    try:
+        for k in (50, 150, 300):
+            window.doc.focus(record.run_id, k)
+            for _ in range(12):  # the camera eases towards the step, ten times a second
+                window.camera._follow_step()
+            head = window.view.path_head_position(record.run_id)
+            pixel = project(window.view, np.array([head]))[0]
+            w, h = window.view.width(), window.view.height()
+            assert abs(pixel[0] - w / 2) < 0.15 * w and abs(pixel[1] - h / 2) < 0.15 * h
+        assert window.view.auto_framing() is None  # a close camera, not the framed box
+    finally:
+        window.menus.follow.setChecked(False)
+    assert window.view.auto_framing() is not None  # back to a framed view
