@@ -45,3 +45,18 @@ def test_lecture_loss_spans_decades_in_its_window():
 def test_unknown_preset_names_the_valid_ones():
     with pytest.raises(KeyError, match="available: lecture-logistic"):
         get_preset("nope")
+
+
+def test_a_preset_may_pin_its_camera():
+    from gdviz.core.presets import _preset_from_json
+
+    entry = {
+        "name": "p", "title": "P", "kind": "expression", "expression": "x^2 + y^2",
+        "window": [-1, 1, -1, 1], "start": [0.5, 0.5],
+    }  # fmt: skip
+    assert _preset_from_json(entry).camera is None
+    assert _preset_from_json({**entry, "camera": [35, -120]}).camera == (35.0, -120.0)
+    import pytest
+
+    with pytest.raises(ValueError, match="elevation"):
+        _preset_from_json({**entry, "camera": [120, 0]})
