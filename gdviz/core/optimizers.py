@@ -18,8 +18,9 @@ class OptimizerError(ValueError):
 class Hyperparameters:
     """Every optimizer's knobs; each method reads only its own (see `defaults_for`).
 
-    lr is η; momentum is μ (momentum, nesterov); beta1/beta2 are Adam's β₁, β₂; eps is ε
-    (adagrad, rmsprop, adam); alpha is RMSProp's smoothing constant α.
+    lr is the learning rate α (torch's η); momentum is μ (momentum, nesterov); beta1/beta2
+    are Adam's β₁, β₂; eps is ε (adagrad, rmsprop, adam); alpha is RMSProp's smoothing
+    constant, written ρ in the formulas so it is not taken for the learning rate α.
     """
 
     lr: float = 0.001
@@ -59,36 +60,36 @@ class OptimizerSpec:
 # RMSProp lr 1e-2, alpha 0.99, eps 1e-8, no momentum, not centered; Adam lr 1e-3, betas
 # (0.9, 0.999), eps 1e-8, bias-corrected, no amsgrad.
 OPTIMIZERS: tuple[OptimizerSpec, ...] = (
-    OptimizerSpec("gd", "Gradient descent", "θ ← θ − η·∇f", Hyperparameters(lr=1e-3)),
+    OptimizerSpec("gd", "Gradient descent", "θ ← θ − α·∇f", Hyperparameters(lr=1e-3)),
     OptimizerSpec(
         "momentum",
         "Momentum",
-        "b ← μ·b + ∇f;  θ ← θ − η·b",
+        "b ← μ·b + ∇f;  θ ← θ − α·b",
         Hyperparameters(lr=1e-3, momentum=0.9),
     ),
     OptimizerSpec(
         "nesterov",
         "Nesterov momentum",
-        "b ← μ·b + ∇f;  θ ← θ − η·(∇f + μ·b)",
+        "b ← μ·b + ∇f;  θ ← θ − α·(∇f + μ·b)",
         Hyperparameters(lr=1e-3, momentum=0.9),
     ),
     OptimizerSpec(
         "adagrad",
         "AdaGrad",
-        "s ← s + (∇f)²;  θ ← θ − η·∇f / (√s + ε)",
+        "s ← s + (∇f)²;  θ ← θ − α·∇f / (√s + ε)",
         Hyperparameters(lr=1e-2, eps=1e-10),
     ),
     OptimizerSpec(
         "rmsprop",
         "RMSProp",
-        "v ← α·v + (1 − α)·(∇f)²;  θ ← θ − η·∇f / (√v + ε)",
+        "v ← ρ·v + (1 − ρ)·(∇f)²;  θ ← θ − α·∇f / (√v + ε)",
         Hyperparameters(lr=1e-2, alpha=0.99, eps=1e-8),
     ),
     OptimizerSpec(
         "adam",
         "Adam",
         "m ← β₁·m + (1 − β₁)·∇f;  v ← β₂·v + (1 − β₂)·(∇f)²;  "
-        "θ ← θ − η·m̂ / (√v̂ + ε),  m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)",
+        "θ ← θ − α·m̂ / (√v̂ + ε),  m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)",
         Hyperparameters(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8),
     ),
 )
@@ -108,7 +109,7 @@ HYPERPARAMETERS: tuple[HyperparameterSpec, ...] = (
                        ("adam",)),
     HyperparameterSpec("eps", "ε", "ε added to the denominator for stability (> 0)", "positive",
                        ("adagrad", "rmsprop", "adam")),
-    HyperparameterSpec("alpha", "Decay α", "RMSProp's smoothing constant α, in [0, 1)", "unit",
+    HyperparameterSpec("alpha", "Decay ρ", "RMSProp's smoothing constant ρ, in [0, 1)", "unit",
                        ("rmsprop",)),
 )  # fmt: skip
 HYPERPARAMETER_NAMES: tuple[str, ...] = tuple(spec.name for spec in HYPERPARAMETERS)

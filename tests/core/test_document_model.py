@@ -217,9 +217,17 @@ def test_a_lesson_step_sets_what_it_names_and_its_numbers_follow():
     assert doc.scene.tool == "derivative"
     doc.apply_fields(lesson.steps[10].scene, lesson.steps[10].fields)  # descent from (4, 5)
     (record,) = doc.runs.values()
-    assert len(record.history) == 1001 and record.history.step(1).point == pytest.approx(
+    assert len(record.history) == 20001 and record.history.step(1).point == pytest.approx(
         (3.9175, 4.995), abs=1e-12
     )
+    w, b = record.history.step(20000).point
+    assert 24 < -b / w < 27  # the boundary the caption says the run settles at
+
+
+def test_step_9_prints_the_true_f_of_2_and_2_7():
+    step = default_lesson().steps[8]
+    shown = dict(step.numbers)["f(2, 2.7)"]
+    assert f"exact {math.sin(2) * math.cos(2.7):.7f}".replace("-", "−") in shown
 
 
 def test_the_one_variable_limits_of_the_lesson_are_in_the_document():

@@ -84,7 +84,8 @@ def test_scene_choices_follow_the_brief(lesson: Lesson) -> None:
     assert s[9].direction == (0.5, math.sqrt(3) / 2) and s[9].step == 0.2
     assert set(s[9].shown) == {"direction", "gradient"}
     (run,) = s[10].runs
-    assert (run.optimizer, run.lr, run.start, run.max_steps) == ("gd", 0.01, (4.0, 5.0), 1000)
+    # 20,000 steps: by then the boundary −b/w is 24.7, between 24 and 27 as the caption says
+    assert (run.optimizer, run.lr, run.start, run.max_steps) == ("gd", 0.01, (4.0, 5.0), 20000)
     for scene in s:
         x_min, x_max, y_min, y_max = scene.window
         assert x_min <= scene.point[0] <= x_max and y_min <= scene.point[1] <= y_max

@@ -398,3 +398,12 @@ def test_a_scene_run_that_omits_a_knob_takes_its_optimizers_default():
     assert run_of("gd").lr == 0.01  # the window's starting learning rate
     defaults = Hyperparameters()
     assert (RunSpec().momentum, RunSpec().eps) == (defaults.momentum, defaults.eps)
+
+
+def test_the_formulas_write_alpha_for_the_learning_rate_as_the_lecture_does():
+    from gdviz.core.optimizers import HYPERPARAMETERS, OPTIMIZERS
+
+    for spec in OPTIMIZERS:
+        assert "α·" in spec.formula and "η" not in spec.formula, spec.name
+    labels = [spec.label for spec in HYPERPARAMETERS]
+    assert sum("α" in label for label in labels) == 1  # RMSProp's decay is ρ

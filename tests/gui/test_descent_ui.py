@@ -200,3 +200,13 @@ def test_typing_a_space_in_the_expression_field_types_it(main_window, qtbot):
     assert edit.text() == "x + y"
     assert main_window.descent.runs == {}
     assert QtCore.QCoreApplication.instance() is not None
+
+
+def test_switching_the_method_keeps_the_learning_rate(main_window):
+    panel = main_window.descent_panel
+    panel.lr_box.setValue(0.01)
+    for name in ("momentum", "adam", "rmsprop", "gd"):
+        panel.set_optimizer(name)
+        assert panel.lr_box.value() == pytest.approx(0.01), name
+    panel.set_optimizer("momentum")
+    assert panel.hp_boxes["momentum"].value() == pytest.approx(0.9)  # its own default

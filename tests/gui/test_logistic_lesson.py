@@ -213,3 +213,13 @@ def test_a_large_dataset_loads_without_freezing_and_previews_first(main_window, 
     assert sizes[0] < 200  # the coarse preview comes first
     assert window.likelihood_panel.model.rowCount() == n
     assert isinstance(window.dataset, Dataset)
+
+
+def test_the_comparison_lists_the_natural_log_cost_once(main_window):
+    table = main_window.likelihood_panel.compare_table
+    main_window.set_log_base("e")
+    rows = [table.verticalHeaderItem(r).text() for r in range(table.rowCount())]
+    assert rows == ["L", "cost (ln)"]
+    main_window.set_log_base("10")
+    rows = [table.verticalHeaderItem(r).text() for r in range(table.rowCount())]
+    assert rows == ["L", "cost (log10)", "cost (ln)"]

@@ -182,9 +182,11 @@ class DescentPanel(QtWidgets.QWidget):
         return self.speed_combo.currentData()
 
     def _on_optimizer_changed(self, index: int) -> None:
+        """A new method keeps the learning rate α you chose (torch's defaults differ by method,
+        but changing α behind your back would change the comparison); its other knobs take
+        the method's defaults."""
         name = self.optimizer_combo.itemData(index)
         defaults = defaults_for(name)
-        self.lr_box.setValue(max(defaults.lr, LR_MIN))
         used_here = uses(name)
         for field, box in self.hp_boxes.items():
             used = field in used_here

@@ -153,19 +153,18 @@ class LikelihoodPanel(QtWidgets.QWidget):
             self._dataset, self.w2_box.value(), self.b2_box.value(), self._log_base
         )
         base = log_base_label(self._log_base)
-        self.compare_table.setVerticalHeaderLabels(
-            ["L", f"cost (log{base})" if base != "e" else "cost (ln)", "cost (ln)"]
-        )
+        # in base e the cost is the natural-log cost: one row, not the same row twice
+        natural = base == "e"
+        rows = ["L", "cost (ln)"] if natural else ["L", f"cost (log{base})", "cost (ln)"]
+        self.compare_table.setRowCount(len(rows))
+        self.compare_table.setVerticalHeaderLabels(rows)
         headers = []
         for column, table in enumerate((self._current, other)):
             headers.append(f"w = {format_number(table.w, 4)}, b = {format_number(table.b, 4)}")
-            for row, text in enumerate(
-                (
-                    table.likelihood_text,
-                    format_number(table.cost),
-                    format_number(table.cost_natural),
-                )
-            ):
+            texts = [table.likelihood_text, format_number(table.cost)]
+            if not natural:
+                texts.append(format_number(table.cost_natural))
+            for row, text in enumerate(texts):
                 self.compare_table.setItem(row, column, QtWidgets.QTableWidgetItem(text))
         self.compare_table.setHorizontalHeaderLabels(headers)
 
