@@ -83,10 +83,14 @@ def likelihood_table(
         log10_likelihood=log10_likelihood,
         likelihood=likelihood,
         likelihood_underflows=likelihood < _SMALLEST_NORMAL,
-        likelihood_text=scientific_from_log10(log10_likelihood),
+        likelihood_text=scientific_from_log10(log10_likelihood, LIKELIHOOD_DIGITS),
         cost=-log_likelihood / (m * ln_base) + 0.0,  # + 0.0 turns −0.0 into 0.0
         cost_natural=-log_likelihood / m + 0.0,
     )
+
+
+# L is printed with at least the digits the slides print (2.0002713231e-8: 11 significant).
+LIKELIHOOD_DIGITS = 11
 
 
 def scientific_from_log10(log10_value: float, digits: int = 8) -> str:

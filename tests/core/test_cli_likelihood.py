@@ -45,7 +45,7 @@ def test_text_output_for_the_slides_first_model_in_log10(capsys):
     assert [r[3] for r in rows] == [0.5 * x - 4 for x in LECTURE_X]
     for row, shown in zip(rows, SLIDE_1_P, strict=True):
         assert math.floor(row[5] * 1e5) / 1e5 == pytest.approx(shown, abs=1e-12)  # truncated
-    assert "L = Π P(Y = y_i) = 2.0002713e-08" in out  # ERRATA: 2.000271323106e-8
+    assert "L = Π P(Y = y_i) = 2.0002713231e-08" in out  # ERRATA: 2.000271323106e-8
     # ERRATA: cost₁₀ = 0.9623638864 and, with ln, 2.2159247.
     match = re.search(r"cost \(log10, as on the slides\) = (\S+); with ln: (\S+)", out)
     assert match, out

@@ -74,7 +74,7 @@ def test_first_table_matches_the_slide(lecture):
     assert (table.w, table.b, table.log_base) == (0.5, -4.0, 10.0)
     # ERRATA.md: L = 2.000271323106e-8, cost₁₀ = 0.9623638864, cost_e = 2.2159247.
     assert table.likelihood == pytest.approx(2.000271323106e-8, rel=1e-12)
-    assert table.likelihood_text == "2.0002713e-08"
+    assert table.likelihood_text == "2.0002713231e-08"  # the slide's 11 digits
     assert table.cost == pytest.approx(0.9623638864, abs=1e-10)
     assert table.cost_natural == pytest.approx(2.2159247, abs=1e-7)
     assert table.log_likelihood == pytest.approx(math.log(2.000271323106e-8), rel=1e-12)
@@ -92,7 +92,7 @@ def test_second_table_matches_the_slide_and_corrects_its_a_column(lecture):
     assert table.a[4] < SLIDE_2_A[4] - 0.1  # the slide's 0.99992 is the first table's value
     np.testing.assert_array_equal(table.a[4:], table.p[4:])  # y = 1: P(Y = 1) = a
     assert table.likelihood == pytest.approx(0.6406754849808, rel=1e-12)
-    assert table.likelihood_text == "6.4067548e-01"
+    assert table.likelihood_text == "6.4067548498e-01"
     assert table.cost == pytest.approx(0.0241702367, abs=1e-10)
     assert table.cost_natural == pytest.approx(0.0556540, abs=1e-7)
 
