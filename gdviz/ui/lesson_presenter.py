@@ -71,6 +71,8 @@ class LessonPresenter(QtCore.QObject):
             return
         step = lesson.steps[index]
         self.doc.apply_fields(step.scene, step.fields, label=f"Lesson step {index + 1}")
+        if not any(DOCK_BY_NAME[n].group == "top" for n in step.scene.panels):
+            self.docks["top"].raise_()  # not the last step's data plot under an f(x, y)
         if self.presenting:
             self._show_only_lesson_panels()
         self.docks["lesson"].raise_()

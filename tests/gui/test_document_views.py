@@ -387,3 +387,18 @@ def test_the_same_export_from_the_window_and_the_command_line_is_pixel_equal(
         # rasterizes a handful of triangle-edge pixels differently (a fresh process: 0).
         assert int((np.abs(a.astype(int) - b.astype(int)).max(axis=2) > 0).sum()) <= 10
     assert not np.array_equal(gui[0], gui[-1])  # something moves
+
+
+def test_a_lesson_step_shows_only_the_bottom_panel_it_needs(main_window, qtbot):
+    window = main_window
+    window.open_default_lesson()
+    window.lesson_panel.select(0)  # the likelihood step raises the data plot
+    _settle(qtbot, window)
+    assert not window.docks["data"].visibleRegion().isEmpty()
+    sin_cos = next(
+        i for i, s in enumerate(window.lesson_panel.lesson.steps) if "sin x · cos y" in s.title
+    )
+    window.lesson_panel.select(sin_cos)
+    _settle(qtbot, window)
+    assert window.docks["data"].visibleRegion().isEmpty()  # no logistic plot under sin x·cos y
+    assert not window.docks["top"].visibleRegion().isEmpty()
