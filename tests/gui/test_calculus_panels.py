@@ -205,3 +205,19 @@ def test_close_up_zooms_onto_the_point(lecture_point, qtbot):
     centre = window.view.opts["center"]
     expected = window.view.data_to_scene(2.0, 2.5, math.sin(2) * math.cos(2.5))
     assert (centre.x(), centre.y()) == pytest.approx(tuple(float(v) for v in expected[:2]))
+
+
+@pytest.mark.parametrize(("angle", "value"), [(0, 270), (60, 210), (90, 180), (180, 90), (270, 0)])
+def test_the_dial_points_along_u(angle, value):
+    from gdviz.ui.panels.direction_panel import angle_for_dial_value, dial_value_for_angle
+
+    # QDial's 0 is at the bottom, growing clockwise: east is 270, north 180
+    assert dial_value_for_angle(angle) == value
+    assert angle_for_dial_value(value) == pytest.approx(angle % 360)
+
+
+def test_turning_the_dial_turns_u_the_same_way(main_window):
+    panel = main_window.direction_panel
+    panel.dial.setValue(210)  # knob up and to the right
+    u1, u2 = panel.direction()
+    assert u1 > 0 and u2 > 0 and panel.angle_box.value() == pytest.approx(60.0)

@@ -16,6 +16,17 @@ ROTATE_FRAME_MS = 40
 ROTATE_DEGREES_PER_FRAME = 3
 
 
+def dial_value_for_angle(degrees: float) -> int:
+    """The QDial value whose knob points along the angle (counter-clockwise from +x, as u is
+    drawn in the top view). QDial's 0 is at the bottom and grows clockwise."""
+    return round(-90.0 - degrees) % 360
+
+
+def angle_for_dial_value(value: int) -> float:
+    """The angle of u (degrees, counter-clockwise from +x) a dial value points along."""
+    return float((-90 - value) % 360)
+
+
 class DirectionPanel(QtWidgets.QWidget):
     """Sets u (by angle or components) and the step s; shows the numbers core computes."""
 
@@ -136,7 +147,7 @@ class DirectionPanel(QtWidgets.QWidget):
         self._rotate_timer = QtCore.QTimer(self)
         self._rotate_timer.setInterval(ROTATE_FRAME_MS)
         self._rotate_timer.timeout.connect(
-            lambda: self.dial.setValue((self.dial.value() + ROTATE_DEGREES_PER_FRAME) % 360)
+            lambda: self._set_angle((self.angle_box.value() + ROTATE_DEGREES_PER_FRAME) % 360)
         )
         self.set_direction(0.5, math.sqrt(3) / 2, emit=False)
 
@@ -162,12 +173,12 @@ class DirectionPanel(QtWidgets.QWidget):
         with QtCore.QSignalBlocker(self.angle_box):
             self.angle_box.setValue(angle)
         with QtCore.QSignalBlocker(self.dial):
-            self.dial.setValue(round(angle) % 360)
+            self.dial.setValue(dial_value_for_angle(angle))
         if emit:
             self.direction_changed.emit(u1, u2)
 
-    def _on_dial(self, degrees: int) -> None:
-        self._set_angle(float(degrees))
+    def _on_dial(self, value: int) -> None:
+        self._set_angle(angle_for_dial_value(value))
 
     def _on_angle(self, degrees: float) -> None:
         self._set_angle(degrees)
@@ -182,7 +193,7 @@ class DirectionPanel(QtWidgets.QWidget):
         with QtCore.QSignalBlocker(self.angle_box):
             self.angle_box.setValue(degrees % 360)
         with QtCore.QSignalBlocker(self.dial):
-            self.dial.setValue(round(degrees) % 360)
+            self.dial.setValue(dial_value_for_angle(degrees))
         self.clear_error()
         self.direction_changed.emit(u1, u2)
 
