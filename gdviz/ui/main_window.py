@@ -48,7 +48,6 @@ from gdviz.ui.panels.step_panel import StepPanel
 from gdviz.ui.scene_files import SceneFiles
 from gdviz.ui.surface_controller import SurfaceController
 from gdviz.ui.undo import UndoHistory
-from gdviz.ui.widgets import wheel_only_when_focused
 from gdviz.ui.window_state import keep_window_state, restore_window_state
 
 log = logging.getLogger(__name__)
@@ -109,8 +108,6 @@ class MainWindow(QtWidgets.QMainWindow):
             "loss": self.loss_plot, "data": self.data_plot,
         })  # fmt: skip
         self.lesson_dock = self.docks["lesson"]
-        for dock in self.docks.values():
-            wheel_only_when_focused(dock)
 
         doc = self.doc
         self.surfaces = SurfaceController(

@@ -108,32 +108,3 @@ class LogSlider(QtWidgets.QSlider):
     def _on_value_changed(self, _position: int) -> None:
         # Round to 3 significant digits so dragging gives readable rates like 0.0123.
         self.log_value_changed.emit(float(f"{self.log_value():.3g}"))
-
-
-class _WheelOnlyWhenFocused(QtCore.QObject):
-    """Passes the wheel to the scrolling panel unless the field has the focus: scrolling a
-    panel must not turn the dial or the spin box that passes under the pointer."""
-
-    def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
-        if event.type() != QtCore.QEvent.Type.Wheel or obj.hasFocus():
-            return False
-        parent = obj.parentWidget()
-        while parent is not None and not isinstance(parent, QtWidgets.QAbstractScrollArea):
-            parent = parent.parentWidget()
-        if parent is not None:
-            QtCore.QCoreApplication.sendEvent(parent.viewport(), event)
-        return True
-
-
-_WHEEL_GUARD = _WheelOnlyWhenFocused()
-_WHEELED = (QtWidgets.QAbstractSpinBox, QtWidgets.QComboBox, QtWidgets.QAbstractSlider)
-
-
-def wheel_only_when_focused(root: QtWidgets.QWidget) -> None:
-    """Every spin box, combo box, slider and dial under `root` takes the wheel only once it
-    has the focus (a click or Tab gives it); before that the wheel scrolls the panel."""
-    for widget in root.findChildren(QtWidgets.QWidget):
-        # a scroll bar is how a scroll area scrolls: it must keep the wheel
-        if isinstance(widget, _WHEELED) and not isinstance(widget, QtWidgets.QScrollBar):
-            widget.setFocusPolicy(QtCore.Qt.StrongFocus)
-            widget.installEventFilter(_WHEEL_GUARD)

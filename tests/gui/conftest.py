@@ -28,21 +28,6 @@ def _gl_context_problem() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _startup_objects_frozen():
-    """As the app does at start-up (DESIGN pitfall 15): the ~10⁶ objects sympy and pyqtgraph
-    leave are kept out of garbage collection, so a worker allocating steps at full speed does
-    not make every full collection walk them (it once stalled a worker test for a minute)."""
-    import gc
-
-    import gdviz.ui.main_window  # noqa: F401  (sympy, pyqtgraph, the panels)
-
-    gc.collect()
-    gc.freeze()
-    yield
-    gc.unfreeze()
-
-
 @pytest.fixture(scope="session")
 def gl_context(qapp):
     """Require a working GL context: skip on a developer machine without one, FAIL in CI."""

@@ -83,29 +83,3 @@ def test_the_one_variable_fields_keep_the_last_good_view(main_window, typed):
         return
     assert panel.error_label.isVisible()
     assert panel.labels["slope"].text() == shown
-
-
-def _wheel(qtbot, widget, steps: int = 1) -> None:
-    from PySide6 import QtCore, QtGui, QtWidgets
-
-    centre = QtCore.QPointF(widget.width() / 2, widget.height() / 2)
-    event = QtGui.QWheelEvent(
-        centre, widget.mapToGlobal(centre), QtCore.QPoint(0, 0), QtCore.QPoint(0, 120 * steps),
-        QtCore.Qt.NoButton, QtCore.Qt.NoModifier, QtCore.Qt.NoScrollPhase, False,
-    )  # fmt: skip
-    QtWidgets.QApplication.sendEvent(widget, event)
-
-
-def test_the_wheel_scrolls_the_panel_not_an_unfocused_field(main_window, qtbot):
-    window = main_window
-    window.docks["direction"].raise_()
-    panel = window.direction_panel
-    window.view.setFocus()
-    before = (panel.angle_box.value(), panel.dial.value(), panel.step_box.value())
-    for widget in (panel.angle_box, panel.dial, panel.step_box):
-        _wheel(qtbot, widget)
-    assert (panel.angle_box.value(), panel.dial.value(), panel.step_box.value()) == before
-    panel.angle_box.setFocus()
-    qtbot.waitUntil(panel.angle_box.hasFocus, timeout=2000)
-    _wheel(qtbot, panel.angle_box)
-    assert panel.angle_box.value() != before[0]  # a focused field still takes the wheel
