@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from gdviz.core.expression import Expression, parse_expression
+from gdviz.core.formula_text import readable_formula
 from gdviz.core.logistic import Dataset, log_base_label, log_loss, log_loss_gradient, log_loss_grid
 from gdviz.core.window import Window
 
@@ -45,7 +46,7 @@ class ExpressionSurface:
         self.f_y = expression.derivative("y")
         self.default_window = window
         self.formula = expression.formula
-        self.title = title or f"f(x, y) = {expression.formula}"
+        self.title = title or f"f(x, y) = {readable_formula(expression.formula)}"
 
     def value(self, x, y) -> np.ndarray:
         return self.expression.evaluate(x, y)
