@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from gdviz.core.animation import hold_frames
 from gdviz.export.formats import EXPORT_FORMATS, FORMAT_BY_KEY, FORMAT_BY_SUFFIX
 
 FORMATS: tuple[str, ...] = tuple(f.key for f in EXPORT_FORMATS)
@@ -20,20 +21,17 @@ SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "4k": (3840, 2160)}
 MIN_SIDE = 16
 MAX_SIDE = 7680
 MAX_FPS = 120.0
+DEFAULT_FPS = 30
+DEFAULT_FRAMES = 150  # 5 s at 30 fps, then the last frame held 1 s
 # Browsers clamp GIF delays under 2 centiseconds to 10 (so a "100 fps" GIF plays at 10 fps).
 MAX_GIF_FPS = 50.0
 
 _SIZE_PATTERN = re.compile(r"^\s*(\d{1,6})\s*[x×*]\s*(\d{1,6})\s*$", re.IGNORECASE)
 
-# Size model (each format's bytes_per_pixel_frame in formats.py), in bytes per pixel per
-# frame, measured on 1280x720 synthetic scenes like gdviz's
-# (a shaded, gridded surface on a flat background, a moving marker) with the settings in
-# writers.py, and rounded up to the hard case (the camera turning, so every pixel changes):
-#   MP4 (H.264 crf 20 veryfast): 0.0003 still camera .. 0.017 turning      -> 0.02
-#   WebM (VP9 crf 32 realtime):  0.0003 still camera .. 0.020 turning      -> 0.025
-#   GIF (one palette, LZW):      0.0014 still camera .. 0.17 turning       -> 0.2
-#   PNG (zlib level 1 RGB):      0.22 .. 0.30 whatever the motion          -> 0.4 (RGBA x1.3)
-# Plus 64 KiB per file for headers. So a still camera comes out far smaller than the estimate.
+# Size model: encoded videos by the measured table in formats.py (motion, first frame, each
+# further frame); PNG frames by bytes_per_pixel_frame (zlib level 1 RGB: 0.22 .. 0.30 bytes per
+# pixel whatever the motion -> 0.4, RGBA x1.3), plus 64 KiB per file for headers.
+SIZE_MODEL_PIXELS = 1280 * 720  # the picture formats.py's sizes were measured at
 _ALPHA_PNG_FACTOR = 1.3
 _FIXED_BYTES = 64 * 1024
 # Free space wanted beyond the estimate: the model is rough, and a full disk must not be hit.
@@ -98,9 +96,9 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def gif_delay_centiseconds(fps: float) -> int:
-    """The per-frame delay a GIF stores for fps (GIF delays are whole hundredths of a second)."""
-    return max(2, round(100.0 / fps))
+def hold_for(format_key: str, kinds: tuple[str, ...], fps: float) -> int:
+    """Frames added to repeat the last one (a video of something that ends stays on it)."""
+    return hold_frames(kinds, fps) if FORMAT_BY_KEY[format_key].holds_last_frame else 0
 
 
 def validate(spec: ExportSpec) -> ExportSpec:
@@ -158,19 +156,29 @@ def validate(spec: ExportSpec) -> ExportSpec:
     )
 
 
-def estimate(spec: ExportSpec) -> Estimate:
-    """Play time and a rough, deliberately generous size in bytes (model in this module)."""
-    if spec.format == "gif":
-        duration = spec.frames * gif_delay_centiseconds(spec.fps) / 100.0
-    elif not FORMAT_BY_KEY[spec.format].animated:
-        duration = 0.0
-    else:
-        duration = spec.frames / spec.fps
-    per_frame = FORMAT_BY_KEY[spec.format].bytes_per_pixel_frame * spec.width * spec.height
+def motion_of(kinds: tuple[str, ...], follow: bool = False) -> str:
+    """How much of the picture changes between frames (MOTIONS in formats.py)."""
+    if follow or "orbit" in kinds:
+        return "moving"
+    return "turning" if "direction" in kinds else "still"
+
+
+def estimate(
+    spec: ExportSpec, kinds: tuple[str, ...] = ("descent",), follow: bool = False
+) -> Estimate:
+    """Play time and the expected size in bytes of an export of `kinds` (the model above and
+    in formats.py; within about 30% of the real file for gdviz's scenes)."""
+    fmt = FORMAT_BY_KEY[spec.format]
+    duration = spec.frames / spec.fps if fmt.animated else 0.0
+    if fmt.writer == "ffmpeg":
+        first, each = next((f, e) for m, f, e in fmt.sizes if m == motion_of(tuple(kinds), follow))
+        moving = max(spec.frames - hold_for(spec.format, tuple(kinds), spec.fps), 1)
+        scale = (spec.width * spec.height / SIZE_MODEL_PIXELS) ** fmt.size_exponent
+        return Estimate(duration, int(math.ceil(scale * (first + each * (moving - 1)))))
+    per_frame = fmt.bytes_per_pixel_frame * spec.width * spec.height
     if spec.background == "transparent":
         per_frame *= _ALPHA_PNG_FACTOR
-    files = spec.frames if FORMAT_BY_KEY[spec.format].writer == "png-frames" else 1
-    approx = int(math.ceil(per_frame * spec.frames)) + _FIXED_BYTES * files
+    approx = int(math.ceil(per_frame * spec.frames)) + _FIXED_BYTES * spec.frames
     return Estimate(duration_s=duration, approx_bytes=approx)
 
 
@@ -194,7 +202,8 @@ def check_destination(spec: ExportSpec) -> None:
     elif target.is_dir():
         raise ExportError(f"cannot write to {target}: it is a folder")
     _check_writable(folder, target)
-    _check_free_space(folder, target, estimate(spec).approx_bytes)
+    # the worst case (every pixel changing): a full disk must not be hit
+    _check_free_space(folder, target, estimate(spec, ("orbit",)).approx_bytes)
 
 
 def _check_writable(folder: Path, target: Path) -> None:

@@ -11,12 +11,14 @@ finished cleanly. A cancel or an error removes the temporary file and leaves the
 as it was.
 
 GIF, streamed with one global palette: the palette (up to 256 colours, Pillow median cut, no
-dithering) is taken from the FIRST frame and given to ffmpeg as a 16x16 PNG; ffmpeg's
-``paletteuse=dither=none`` maps every frame onto it, so a flat region stays one index and no
-frame carries a local colour table. 27 entries are a fixed coarse colour cube, so a colour
-that only appears later (a path drawn after frame 0) maps to a saturated neighbour rather than
-to the nearest surface shade. Every frame is shown for the same ``round(100 / fps)``
-hundredths of a second (GIF cannot store finer delays), and the GIF loops forever.
+dithering) is built before the first frame is encoded, from frames sampled across the whole
+animation (`palette_samples`; the first frame alone when none are given) and given to ffmpeg
+as a 16x16 PNG; ffmpeg's ``paletteuse=dither=none`` maps every frame onto it, so a flat region
+stays one index and no frame carries a local colour table. 27 entries are a fixed coarse
+colour cube, so a colour no sample holds maps to a saturated neighbour rather than to the
+nearest surface shade. GIF delays are whole hundredths of a second: frame i starts at
+round(100·i / fps) cs, so the delays alternate (30 fps: 3, 3, 4 cs) and average exactly
+1/fps. The GIF loops forever.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -44,7 +46,6 @@ from gdviz.export.spec import (
     ExportSpec,
     check_destination,
     estimate,
-    gif_delay_centiseconds,
     validate,
 )
 
@@ -60,6 +61,9 @@ _GIF_RESERVED_COLOURS = np.array(
     [(r, g, b) for r in (0, 128, 255) for g in (0, 128, 255) for b in (0, 128, 255)], np.uint8
 )
 _POLL_SECONDS = 0.05
+# Palette samples are thinned to about this many pixels each (every n-th row and column, so
+# the colours stay exact) before the median cut.
+_PALETTE_SAMPLE_PIXELS = 640 * 360
 
 
 class ExportCancelled(Exception):
@@ -83,14 +87,17 @@ def export_frames(
     frames: Iterable[np.ndarray],
     progress: Callable[[int, int], None] | None = None,
     keep_going: Callable[[], bool] | None = None,
+    palette_samples: Iterable[np.ndarray] | None = None,
 ) -> ExportResult:
     """Write spec.frames frames (RGBA or RGB uint8, top row first) to spec.path.
 
     The spec and the destination are checked before the first frame is taken. progress(done,
     total) and keep_going() are called on the caller's thread: progress after each frame is
     handed over, keep_going before each frame and while waiting for the encoder (keep it
-    cheap). Raises ExportError (bad spec, destination, frame or encoder failure) or
-    ExportCancelled; either way nothing is left at the final path or beside it.
+    cheap). palette_samples: frames from across the animation that a GIF's palette is built
+    from, taken before the first frame (ignored by other formats). Raises ExportError (bad
+    spec, destination, frame or encoder failure) or ExportCancelled; either way nothing is
+    left at the final path or beside it.
     """
     spec = validate(spec)
     check_destination(spec)
@@ -99,6 +106,8 @@ def export_frames(
     sink = _sink_for(spec, final)
     writer: _WriterThread | None = None
     try:
+        if palette_samples is not None and isinstance(sink, _FfmpegSink) and spec.format == "gif":
+            sink.use_palette_from(_thinned_samples(palette_samples, spec, keep_going))
         writer = _WriterThread(sink.write)
         source = iter(frames)
         for index in range(spec.frames):
@@ -150,24 +159,37 @@ def ffmpeg_exe() -> str:
     )
 
 
-def _prepared_frame(frame: object, index: int, spec: ExportSpec) -> np.ndarray:
+def _thinned_samples(
+    samples: Iterable[np.ndarray], spec: ExportSpec, keep_going: Callable[[], bool] | None
+) -> list[np.ndarray]:
+    """The palette samples as RGB, every n-th row and column (exact colours, few pixels)."""
+    stride = max(1, round((spec.width * spec.height / _PALETTE_SAMPLE_PIXELS) ** 0.5))
+    thinned = []
+    for index, sample in enumerate(samples):
+        _check_keep_going(keep_going)
+        rgb = _prepared_frame(sample, index, replace(spec, background="dark"), "palette sample")
+        thinned.append(np.ascontiguousarray(rgb[::stride, ::stride]))
+    return thinned
+
+
+def _prepared_frame(frame: object, index: int, spec: ExportSpec, what: str = "frame") -> np.ndarray:
     """A C-contiguous copy of frame in the layout the sink writes (RGB, or RGBA if transparent)."""
     if not isinstance(frame, np.ndarray):
-        raise ExportError(f"frame {index} is a {type(frame).__name__}, not an image array")
+        raise ExportError(f"{what} {index} is a {type(frame).__name__}, not an image array")
     expected = f"({spec.height}, {spec.width}, 4) RGBA or ({spec.height}, {spec.width}, 3) RGB"
     if frame.ndim != 3 or frame.shape[2] not in (3, 4):
-        raise ExportError(f"frame {index} has shape {frame.shape}; expected {expected}")
+        raise ExportError(f"{what} {index} has shape {frame.shape}; expected {expected}")
     if frame.shape[:2] != (spec.height, spec.width):
         raise ExportError(
-            f"frame {index} is {frame.shape[1]}x{frame.shape[0]} pixels, but the export is "
+            f"{what} {index} is {frame.shape[1]}x{frame.shape[0]} pixels, but the export is "
             f"{spec.width}x{spec.height}"
         )
     if frame.dtype != np.uint8:
-        raise ExportError(f"frame {index} has dtype {frame.dtype}; expected uint8")
+        raise ExportError(f"{what} {index} has dtype {frame.dtype}; expected uint8")
     if spec.background == "transparent":
         if frame.shape[2] != 4:
             raise ExportError(
-                f"frame {index} has no alpha channel, but the background is transparent"
+                f"{what} {index} has no alpha channel, but the background is transparent"
             )
         return np.array(frame, order="C", copy=True)
     # Opaque formats: alpha is dropped (the frame was rendered on an opaque background).
@@ -336,7 +358,12 @@ class _FfmpegSink(_FileSink):
         self._proc: subprocess.Popen[bytes] | None = None
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by commit/discard
         self._palette: Path | None = None
+        self._palette_frames: list[np.ndarray] | None = None
         self._written = 0
+
+    def use_palette_from(self, frames: list[np.ndarray]) -> None:
+        """Build the GIF palette from these frames instead of the first one."""
+        self._palette_frames = frames or None
 
     def write(self, frame: np.ndarray) -> None:
         if self._proc is None:
@@ -398,7 +425,7 @@ class _FfmpegSink(_FileSink):
 
     def _start(self, first_frame: np.ndarray) -> None:
         if self._spec.format == "gif":
-            self._palette = _write_gif_palette(first_frame)
+            self._palette = _write_gif_palette(self._palette_frames or [first_frame])
         args = _ffmpeg_args(self._exe, self._spec, self.partial, self._palette)
         log.debug("starting %s", " ".join(args))
         with self._lock:
@@ -435,11 +462,8 @@ class _FfmpegSink(_FileSink):
 
 
 def _ffmpeg_args(exe: str, spec: ExportSpec, output: Path, palette: Path | None) -> list[str]:
-    if spec.format == "gif":
-        rate = f"100/{gif_delay_centiseconds(spec.fps)}"  # every frame exactly that delay
-    else:
-        fraction = Fraction(spec.fps).limit_denominator(1001)
-        rate = f"{fraction.numerator}/{fraction.denominator}"
+    fraction = Fraction(spec.fps).limit_denominator(1001)
+    rate = f"{fraction.numerator}/{fraction.denominator}"
     args = [exe, "-hide_banner", "-nostats", "-loglevel", "error"]
     args += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-video_size", f"{spec.width}x{spec.height}"]
     args += ["-framerate", rate, "-i", "pipe:0"]
@@ -449,16 +473,23 @@ def _ffmpeg_args(exe: str, spec: ExportSpec, output: Path, palette: Path | None)
     if spec.format == "gif":
         assert palette is not None
         args += ["-i", os.fspath(palette)]  # the encoder's paletteuse reads it as input 1
-    args += list(fmt.encoder)
+    # Frame i at round(100·i/fps) centiseconds: whole-centisecond GIF delays that average 1/fps.
+    timing = f"settb=1/100,setpts=round(N*{100 * fraction.denominator}/{fraction.numerator})"
+    args += [arg.replace("{gif_timing}", timing) for arg in fmt.encoder]
     return [*args, "-y", os.fspath(output)]
 
 
-def _write_gif_palette(frame: np.ndarray) -> Path:
-    """A 16x16 PNG (ffmpeg's paletteuse wants 256 pixels): the first frame's colours, plus a
-    coarse colour cube so colours that appear later map to a saturated neighbour, not to mud."""
+def _write_gif_palette(frames: list[np.ndarray]) -> Path:
+    """A 16x16 PNG (ffmpeg's paletteuse wants 256 pixels): the colours of `frames` (samples
+    from across the animation), plus a coarse colour cube so colours that no sample holds map
+    to a saturated neighbour, not to mud."""
     from PIL import Image
 
-    quantized = Image.fromarray(frame).quantize(
+    width = max(frame.shape[1] for frame in frames)
+    mosaic = np.concatenate(
+        [np.pad(f, ((0, 0), (0, width - f.shape[1]), (0, 0)), mode="edge") for f in frames]
+    )
+    quantized = Image.fromarray(mosaic).quantize(
         colors=256 - len(_GIF_RESERVED_COLOURS),
         method=Image.Quantize.MEDIANCUT,
         dither=Image.Dither.NONE,

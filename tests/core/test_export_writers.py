@@ -267,12 +267,12 @@ def test_validate_format_specific_rules():
     assert validate(spec_for(Path("a.mp4"), "mp4", fps=120.0, w=7680, h=4320))
 
 
-def test_estimate_duration_follows_fps_and_gif_centiseconds():
+def test_estimate_duration_follows_fps():
     spec = spec_for(Path("a.mp4"), "mp4", fps=24.0, frames=120)
     assert estimate(spec).duration_s == pytest.approx(120 / 24)
-    # GIF delays are whole centiseconds: 30 fps is stored as 3 cs (33.3 fps).
+    # GIF delays alternate between whole centiseconds so that they average 1/fps exactly.
     gif = spec_for(Path("a.gif"), "gif", fps=30.0, frames=120)
-    assert estimate(gif).duration_s == pytest.approx(120 * 0.03)
+    assert estimate(gif).duration_s == pytest.approx(120 / 30)
     assert estimate(spec_for(Path("a.png"), "png", frames=1)).duration_s == 0
 
 
@@ -382,6 +382,92 @@ def test_gif_one_global_palette_no_dither_loop_and_delays(tmp_path):
     uncovered = np.abs(frames_rgb[2] - frames_rgb[1].astype(int))[top : top + side, left1:left2]
     assert uncovered.sum(axis=2).min() > 50
     assert np.array_equal(frames_rgb[7], frames_rgb[8])  # the duplicate, kept as a frame
+
+
+def test_gif_delays_are_whole_centiseconds_that_average_exactly_the_fps(tmp_path):
+    w, h, n = 64, 48, 31
+    out = tmp_path / "thirty.gif"
+    export_frames(spec_for(out, "gif", w, h, fps=30.0, frames=n), moving_square_frames(w, h, n))
+    delays = gif_structure(out)["delays"]
+    assert len(delays) == n
+    assert set(delays) == {3, 4}  # 30 fps cannot be one whole-centisecond delay
+    # frame i starts at round(100 i / 30) cs: the file plays n/30 s, 1/30 s per frame on average
+    assert sum(delays) * 10 / n == pytest.approx(1000 / 30, abs=1.0)
+    starts = np.r_[0, np.cumsum(delays)]
+    assert np.abs(starts - 100 * np.arange(n + 1) / 30).max() <= 0.5 + 1e-9
+    assert estimate(spec_for(out, "gif", w, h, fps=30.0, frames=n)).duration_s == pytest.approx(
+        n / 30
+    )
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    """CIE L*a*b* (D65) of sRGB uint8 colours, written out here to check the GIF's colours."""
+    c = rgb.astype(np.float64) / 255.0
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    xyz = c @ m.T / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.stack(
+        [116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])],
+        axis=-1,
+    )
+
+
+def _late_colour_frames(w: int, h: int, n: int) -> list[np.ndarray]:
+    """A grey ramp; from the middle frame on, an orange-to-purple band that frame 0 lacks."""
+    frames = []
+    for i in range(n):
+        frame = np.empty((h, w, 4), np.uint8)
+        frame[...] = np.linspace(40, 200, w).astype(np.uint8)[None, :, None]
+        frame[..., 3] = 255
+        if i >= n // 2:
+            t = np.linspace(0, 1, w)[None, :]
+            band = frame[h // 3 : 2 * h // 3]
+            band[..., 0] = (240 - 90 * t).astype(np.uint8)
+            band[..., 1] = (140 - 100 * t).astype(np.uint8)
+            band[..., 2] = (30 + 170 * t).astype(np.uint8)
+        frames.append(frame)
+    return frames
+
+
+def test_gif_palette_sampled_across_the_animation_keeps_late_colours(tmp_path):
+    w, h, n = 240, 120, 12
+    frames = _late_colour_frames(w, h, n)
+    samples = [frames[i] for i in (0, n // 2, n - 1)]
+    errors = {}
+    for name, palette_samples in (("first", None), ("sampled", samples)):
+        out = tmp_path / f"{name}.gif"
+        export_frames(
+            spec_for(out, "gif", w, h, fps=10.0, frames=n), iter(frames),
+            palette_samples=palette_samples,
+        )  # fmt: skip
+        with Image.open(out) as gif:
+            gif.seek(n - 1)
+            late = np.asarray(gif.convert("RGB"))
+        delta_e = np.linalg.norm(_lab(late) - _lab(frames[-1][..., :3]), axis=-1)
+        errors[name] = (float(delta_e.mean()), float(delta_e.max()))
+    assert errors["sampled"][0] < 1.5 and errors["sampled"][1] < 6.0
+    # the palette of frame 0 alone bands the late colours (this is what the samples fix)
+    assert errors["first"][0] > 2 * errors["sampled"][0]
+
+
+def test_gif_palette_samples_are_checked_and_taken_before_the_first_frame(tmp_path):
+    frames = RecordingFrames(moving_square_frames(64, 48, 4))
+    taken_when_sampled = []
+
+    def samples():
+        taken_when_sampled.append(frames.taken)
+        yield np.zeros((48, 64, 4), np.uint8)
+
+    out = tmp_path / "ok.gif"
+    export_frames(spec_for(out, "gif", 64, 48, frames=4), frames, palette_samples=samples())
+    assert taken_when_sampled == [0]
+    with pytest.raises(ExportError, match="palette sample 0"):
+        export_frames(
+            spec_for(tmp_path / "bad.gif", "gif", 64, 48, frames=4),
+            moving_square_frames(64, 48, 4), palette_samples=[np.zeros((4, 4, 3), np.uint8)],
+        )  # fmt: skip
+    assert leftovers(tmp_path) == ["ok.gif"]
 
 
 def test_webm_is_vp9_and_decodes(tmp_path):
