@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from gdviz.cli.options import (
     Parser,
@@ -15,11 +17,15 @@ from gdviz.cli.options import (
     surface_from_args,
     whole_number,
 )
+from gdviz.core.numbers import parse_number, parse_number_list
 
 DEFAULT_SIZE = "1280x720"
 
 
 def _export_parser():
+    from gdviz.core.animation import DEFAULT_TIMING, TIMING_KEYS, TIMINGS
+    from gdviz.export.spec import DEFAULT_FPS, DEFAULT_FRAMES
+
     parser = Parser(
         prog="gdviz export",
         description="Export an animation of a scene (descent, Δ → 0, u rotating, camera orbit) "
@@ -37,9 +43,32 @@ def _export_parser():
     parser.add_argument(
         "--size", default=DEFAULT_SIZE, metavar="WxH", help="720p, 1080p, 4k or WxH"
     )
-    parser.add_argument("--fps", default="30", metavar="N", help="frames per second (default 30)")
     parser.add_argument(
-        "--frames", metavar="N", help="frame count (default 120; 1 for a .png still)"
+        "--fps", default=str(DEFAULT_FPS), metavar="N",
+        help=f"frames per second (default {DEFAULT_FPS})",
+    )  # fmt: skip
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument(
+        "--frames", metavar="N",
+        help=f"frames that move (default {DEFAULT_FRAMES}; 1 for a .png still); a video of a "
+        "descent or of Δ → 0 then stays 1 s on its last frame",
+    )  # fmt: skip
+    length.add_argument(
+        "--duration", metavar="SECONDS", help="how long the motion plays: frames = SECONDS × fps"
+    )
+    parser.add_argument(
+        "--timing", default=DEFAULT_TIMING, choices=TIMING_KEYS,
+        help="how a descent is spread over the frames: "
+        + "; ".join(f"{t.key}: {t.help}" for t in TIMINGS) + f" (default {DEFAULT_TIMING})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--camera", default="auto", metavar="auto|AZ,EL[,DIST]",
+        help="auto (default): a view that sees the point and the runs; or azimuth and "
+        "elevation in degrees and a distance (the box is about 2 wide); write "
+        "--camera=-60,30 when the azimuth is negative",
+    )  # fmt: skip
+    parser.add_argument(
+        "--follow", action="store_true", help="the camera follows the run, close up"
     )
     parser.add_argument(
         "--background", default="dark", choices=("dark", "light", "transparent"),
@@ -75,6 +104,7 @@ def _run_export(argv: Sequence[str]) -> int:
         ExportSpec,
         check_destination,
         format_for_path,
+        hold_for,
         parse_size,
         validate,
     )
@@ -90,17 +120,17 @@ def _run_export(argv: Sequence[str]) -> int:
         raise UsageError("--out needs a file or folder name, got ''")
     width, height = parse_size(args.size)
     fmt = format_for_path(str(args.out))
-    default_frames = "120" if FORMAT_BY_KEY[fmt].animated else "1"
-    frames_text = default_frames if args.frames is None else args.frames  # "" is an error
-    frames = whole_number(frames_text, "--frames", 1)
     try:
         fps = float(args.fps)
     except ValueError:
         raise UsageError(f"--fps: {args.fps!r} is not a number") from None
+    frames = _frame_count(args, FORMAT_BY_KEY[fmt].animated, fps)
+    camera = _camera(args.camera)
     from pathlib import Path
 
     path = Path(args.out)
-    spec = validate(ExportSpec(path, fmt, width, height, fps, frames, args.background))
+    hold = hold_for(fmt, kinds, fps) if math.isfinite(fps) and fps > 0 else 0
+    spec = validate(ExportSpec(path, fmt, width, height, fps, frames + hold, args.background))
     optimizer, max_steps, tol = optimizer_from_args(args)
     surface, suggested = surface_from_args(args)  # checks the function or dataset early
     start = start_from_args(args, suggested)
@@ -108,14 +138,66 @@ def _run_export(argv: Sequence[str]) -> int:
 
     from gdviz.display import display_for_rendering
 
+    request = _Request(kinds, frames, hold, camera)
     with display_for_rendering():
-        return _render_and_write(args, spec, kinds, surface, start, optimizer, max_steps, tol)
+        return _render_and_write(args, spec, request, surface, start, optimizer, max_steps, tol)
 
 
-def _render_and_write(args, spec, kinds, surface, start, optimizer, max_steps, tol) -> int:
+@dataclass(frozen=True)
+class _Request:
+    kinds: tuple[str, ...]
+    frames: int  # that move
+    hold: int  # that repeat the last
+    camera: tuple[float, ...] | None  # (azimuth, elevation[, distance]); None: auto
+
+
+def _frame_count(args, animated: bool, fps: float) -> int:
+    """--frames, or --duration × fps, or the default (DEFAULT_FRAMES; 1 for a still)."""
+    from gdviz.export.spec import DEFAULT_FRAMES
+
+    if args.duration is not None:
+        try:
+            seconds = parse_number(args.duration, "--duration")
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+        if seconds <= 0 or not (math.isfinite(fps) and fps > 0):
+            raise UsageError(f"--duration must be more than 0 seconds, got {args.duration!r}")
+        frames = round(seconds * fps)
+        if frames < 1:
+            raise UsageError(f"--duration {args.duration} at {fps:g} fps is less than one frame")
+        return frames
+    default_frames = str(DEFAULT_FRAMES) if animated else "1"
+    frames_text = default_frames if args.frames is None else args.frames  # "" is an error
+    return whole_number(frames_text, "--frames", 1)
+
+
+def _camera(text: str) -> tuple[float, ...] | None:
+    """None for 'auto', else (azimuth, elevation[, distance]) from 'AZ,EL[,DIST]'."""
+    if text.strip().lower() == "auto":
+        return None
+    try:
+        values = parse_number_list(text, "--camera")
+    except ValueError as err:
+        raise UsageError(f"{err}; use auto or AZIMUTH,ELEVATION[,DISTANCE]") from None
+    if len(values) not in (2, 3):
+        raise UsageError(
+            f"--camera needs auto or AZIMUTH,ELEVATION[,DISTANCE] in degrees, got {text[:80]!r}"
+        )
+    if not -90.0 <= values[1] <= 90.0:
+        raise UsageError(
+            f"--camera: elevation must be between −90 and 90 degrees, got {values[1]:g}"
+        )
+    if len(values) == 3 and not 0.0 < values[2] <= 1000.0:
+        raise UsageError(
+            f"--camera: distance must be more than 0 and at most 1000, got {values[2]:g}"
+        )
+    return tuple(values)
+
+
+def _render_and_write(args, spec, plan: _Request, surface, start, optimizer, max_steps, tol) -> int:
     from gdviz.export.writers import export_frames
     from gdviz.ui.app import ensure_application
-    from gdviz.ui.exporter import FrameRequest, render_frames
+    from gdviz.ui.exporter import FrameRequest, palette_samples, render_frames
     from gdviz.ui.main_window import MainWindow
     from gdviz.ui.panels.descent_panel import RunSettings
 
@@ -138,17 +220,22 @@ def _render_and_write(args, spec, kinds, surface, start, optimizer, max_steps, t
     if not window.grid_is_final():
         raise UsageError("the surface could not be computed in time")
     window.set_point(*start)
-    if "descent" in kinds and not (args.scene and window.descent.runs):
+    if "descent" in plan.kinds and not (args.scene and window.descent.runs):
         settings = RunSettings(optimizer.name, optimizer.hp, max_steps, tol)
         if window.descent.add_run(start, settings, synchronous=True) is None:
             raise UsageError("the run could not start at that point")
+    _aim(window, plan.camera, spec)
     request = FrameRequest(
-        kinds, spec.frames, spec.width, spec.height, spec.background,
-        overlays=not args.no_overlay, title=args.title,
+        plan.kinds, plan.frames, spec.width, spec.height, spec.background,
+        overlays=not args.no_overlay, title=args.title, timing=args.timing, hold=plan.hold,
+        follow=args.follow,
     )  # fmt: skip
     started = time.perf_counter()
     try:
-        result = export_frames(spec, render_frames(window, request), progress=_progress)
+        result = export_frames(
+            spec, render_frames(window, request), progress=_progress,
+            palette_samples=palette_samples(window, spec, request),
+        )  # fmt: skip
     except BaseException:
         _shut_down(app, window)
         raise
@@ -158,6 +245,16 @@ def _render_and_write(args, spec, kinds, surface, start, optimizer, max_steps, t
     seconds = time.perf_counter() - started
     print(f"{result.path}  ({result.frames} frames, {size_mb:.1f} MB, {seconds:.1f} s)")
     return 0
+
+
+def _aim(window, camera: tuple[float, ...] | None, spec) -> None:
+    """The camera for the frames: the view that sees the point and the runs, or the one asked."""
+    window.view.settle_camera()
+    if camera is None:
+        window.camera.frame_what_matters(animate=False, aspect=spec.width / spec.height)
+        return
+    azimuth, elevation, *rest = camera
+    window.view.set_camera(elevation, azimuth, rest[0] if rest else None)
 
 
 def _shut_down(app, window) -> None:

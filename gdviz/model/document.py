@@ -103,7 +103,7 @@ class Document:
         self._next_run_id = 0
         self.focus_run: int | None = None
         self.scrub_k: int | None = None
-        self.heads: dict[int, int] | None = None  # per-run steps shown (an export's frame)
+        self.heads: dict[int, float] | None = None  # per-run steps shown (an export's frame)
         self.run_settings = RunSpec(lr=_preset_lr(scene.source))
         self._add_scene_runs(scene.runs)
 
@@ -337,19 +337,25 @@ class Document:
         self.scrub_k = None if k is None else max(int(k), 0)
         self.events.focus_changed.emit()
 
-    def show_steps(self, heads: dict[int, int] | None) -> None:
-        """Show step heads[run id] of each run (an exported frame); None: back to the cursor."""
-        self.heads = None if heads is None else dict(heads)
+    def show_steps(self, heads: dict[int, float] | None) -> None:
+        """Show step heads[run id] of each run (an exported frame; 2.5 is halfway from step 2
+        to step 3); None: back to the cursor."""
+        self.heads = None if heads is None else {k: float(v) for k, v in heads.items()}
         self.events.focus_changed.emit()
 
     def head(self, run_id: int) -> int | None:
         """The step shown of a run: an export's frame, else the scrubbed k, else None (newest)."""
+        position = self.head_position(run_id)
+        return None if position is None else math.floor(position)
+
+    def head_position(self, run_id: int) -> float | None:
+        """Where a run's head is drawn, in steps: head(), or between two steps in an export."""
         record = self._runs[run_id]
         last = len(record.history) - 1
         if last < 0:
             return None
         if self.heads is not None and run_id in self.heads:
-            return min(self.heads[run_id], last)
+            return min(max(self.heads[run_id], 0.0), float(last))
         return None if self.scrub_k is None else min(self.scrub_k, last)
 
     def focused_step(self) -> tuple[RunRecord, int] | None:

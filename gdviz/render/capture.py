@@ -16,11 +16,19 @@ class FrameCapture:
 
     The view is painted once per frame into a framebuffer object of exactly that size (labels
     included: they are drawn into the bound framebuffer); the camera framing follows the
-    picture's aspect ratio while the view frames itself. Use it on the GUI thread and close()
-    it afterwards: it restores the view's background and framing.
+    picture's aspect ratio while the view frames itself. A top band of `top_band` rows is left
+    to the background (an export's text goes there); the scene fills the rest. Use it on the
+    GUI thread and close() it afterwards: it restores the view's background and framing.
     """
 
-    def __init__(self, view: SurfaceView, width: int, height: int, background: str = "dark"):
+    def __init__(
+        self,
+        view: SurfaceView,
+        width: int,
+        height: int,
+        background: str = "dark",
+        top_band: int = 0,
+    ):
         if background not in BACKGROUNDS:
             raise ValueError(f"background must be one of {', '.join(BACKGROUNDS)}")
         self.view, self.width, self.height, self.background = (
@@ -29,12 +37,14 @@ class FrameCapture:
             int(height),
             background,
         )
+        self.top_band = min(max(int(top_band), 0), self.height // 3)
+        self.scene_height = self.height - self.top_band
         self._was_dark = view.dark
         view.set_background(background != "light")
         if background == "transparent":
             color = QtGui.QColor(DARK_BACKGROUND)
             view.setBackgroundColor((color.red(), color.green(), color.blue(), 0))
-        view.frame_for_size(self.width, self.height)
+        view.frame_for_size(self.width, self.scene_height)
         view.makeCurrent()
         fmt = QtOpenGL.QOpenGLFramebufferObjectFormat()
         fmt.setAttachment(QtOpenGL.QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
@@ -49,10 +59,10 @@ class FrameCapture:
         view.makeCurrent()
         self._fbo.bind()
         try:
-            GL.glViewport(0, 0, self.width, self.height)
-            view.paint(
-                region=(0, 0, self.width, self.height), viewport=(0, 0, self.width, self.height)
-            )
+            # GL counts rows from the bottom: the scene takes the lower rows, the band stays clear
+            scene = (0, 0, self.width, self.scene_height)
+            GL.glViewport(*scene)
+            view.paint(region=scene, viewport=scene)
             GL.glFinish()
             data = GL.glReadPixels(0, 0, self.width, self.height, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE)
         finally:

@@ -275,8 +275,9 @@ class SurfaceView(gl.GLViewWidget):
             return
         path.append_points(_path_rows(xs, ys, zs_display), self._mapping)
 
-    def set_path_head(self, run_id: int, k: int | None) -> None:
-        """Show only points 0..k of run run_id, the head dot at point k; None shows them all."""
+    def set_path_head(self, run_id: int, k: float | None) -> None:
+        """Show only points 0..k of run run_id, the head dot at point k (a fractional k: that
+        far along the segment to the next point); None shows them all."""
         path = self._paths.get(run_id)
         if path is not None:
             path.set_head(k)
@@ -286,7 +287,7 @@ class SurfaceView(gl.GLViewWidget):
         path = self._paths.get(run_id)
         if path is None:
             return None
-        shown = path.scene.shown_rows()
+        shown = path.shown_rows()
         if len(shown) == 0:
             return None
         sx, sy, sz = (float(v) for v in shown[-1])
@@ -396,6 +397,19 @@ class SurfaceView(gl.GLViewWidget):
             return None
         x, y, z = (float(v) for v in self._mapping.scene_to_data(*hit))
         return (x, y, z)
+
+    def project(self, points: np.ndarray, width: int, height: int) -> np.ndarray:
+        """Pixels (N, 2: column, row from the top-left) of data points (N, 3: x, y, display
+        height) in a width × height picture of the current camera (an export's frame)."""
+        rows = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+        scene = np.stack(self._mapping.data_to_scene(rows[:, 0], rows[:, 1], rows[:, 2]), axis=1)
+        region = (0, 0, int(width), int(height))
+        mvp = self.projectionMatrix(region, region) * self.viewMatrix()
+        matrix = np.array(mvp.data(), dtype=np.float64).reshape(4, 4).T
+        clip = np.c_[scene, np.ones(len(scene))] @ matrix.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ndc = clip[:, :2] / clip[:, 3:4]
+        return np.c_[(ndc[:, 0] + 1) * 0.5 * width, (1 - ndc[:, 1]) * 0.5 * height]
 
     def mousePressEvent(self, ev) -> None:
         if ev.button() == QtCore.Qt.MouseButton.LeftButton:
@@ -529,7 +543,7 @@ class SurfaceView(gl.GLViewWidget):
         return np.array(corners + anchors, dtype=np.float64)
 
     def choose_camera(
-        self, targets: np.ndarray, weights: np.ndarray | None = None
+        self, targets: np.ndarray, weights: np.ndarray | None = None, aspect: float | None = None
     ) -> CameraChoice | None:
         """The view (among the candidates of render.framing) that sees the most of the data
         points `targets` (N, 3: x, y, display height) over the surface; None with no surface."""
@@ -540,7 +554,8 @@ class SurfaceView(gl.GLViewWidget):
         keep = np.isfinite(scene).all(axis=1)
         w = None if weights is None else np.asarray(weights, dtype=np.float64)[keep]
         scene = scene[keep] + np.array([0.0, 0.0, PATH_LIFT])
-        aspect = max(self.width(), 1) / max(self.height(), 1)
+        if aspect is None:
+            aspect = max(self.width(), 1) / max(self.height(), 1)
         box = self._box_points(DEFAULT_ELEVATION)
         return choose_view(
             self._pick_grid, scene, box, self.opts["fov"], aspect,
@@ -568,6 +583,13 @@ class SurfaceView(gl.GLViewWidget):
         e0, a0, de, da = self._camera_path
         self._auto_frame = (e0 + de * t, a0 + da * t)
         self._reframe()
+
+    def settle_camera(self) -> None:
+        """End a camera move at once, where it was going (before frames are captured)."""
+        if self.is_moving_camera() and self._camera_path is not None:
+            e0, a0, de, da = self._camera_path
+            self._camera_move.stop()
+            self.set_auto_camera(e0 + de, a0 + da)
 
     def is_moving_camera(self) -> bool:
         return self._camera_move.state() == QtCore.QAbstractAnimation.Running

@@ -124,10 +124,11 @@ class CameraController(QtCore.QObject):
             weights += [PATH_WEIGHT] * (len(pick) - 1) + [END_WEIGHT]
         return np.array(rows, dtype=np.float64).reshape(-1, 3), np.array(weights)
 
-    def frame_what_matters(self, animate: bool = True) -> None:
-        """View → Frame the runs: the candidate view that sees the point and the runs best."""
+    def frame_what_matters(self, animate: bool = True, aspect: float | None = None) -> None:
+        """View → Frame the runs: the candidate view that sees the point and the runs best
+        (judged for a picture of `aspect` width/height; default the view's)."""
         points, weights = self.targets()
-        choice = self.view.choose_camera(points, weights) if len(points) else None
+        choice = self.view.choose_camera(points, weights, aspect) if len(points) else None
         if choice is None:
             self.view.reset_camera()
             return
@@ -170,6 +171,11 @@ class CameraController(QtCore.QObject):
             self._follow_timer.start()
 
     def _follow_step(self) -> None:
+        self.follow_focused_step(FOLLOW_SMOOTHING)
+
+    def follow_focused_step(self, smoothing: float = FOLLOW_SMOOTHING) -> None:
+        """Move the camera `smoothing` of the way toward the focused run's shown step (1: onto
+        it), close up, keeping its elevation and azimuth (following a run; exports too)."""
         focused = self.doc.focused_step()
         grid = self.surfaces.grid
         if focused is None or grid is None:
@@ -181,11 +187,15 @@ class CameraController(QtCore.QObject):
             return
         target = np.array(self.view.data_to_scene(step.point[0], step.point[1], z), dtype=float)
         center = target if self._follow_center is None else self._follow_center
-        center = center + FOLLOW_SMOOTHING * (target - center)
+        center = center + smoothing * (target - center)
         self._follow_center = center
         data = tuple(float(v) for v in self.view.scene_to_data(*center))
         elevation, azimuth = float(self.view.opts["elevation"]), float(self.view.opts["azimuth"])
         self.view.set_camera(elevation, azimuth, FOLLOW_DISTANCE, data)
+
+    def forget_follow(self) -> None:
+        """The next follow_focused_step starts on the step itself, not on the last centre."""
+        self._follow_center = None
 
     # --- close-up and opacity ---------------------------------------------------------------------
     def close_up(self) -> None:

@@ -353,9 +353,8 @@ class DescentController(QtCore.QObject):
         for run_id, record in self.doc.runs.items():
             if run_id not in self._drawn or not len(record.history):
                 continue
-            head = self.doc.head(run_id)
-            self.view.set_path_head(run_id, head)
-            self.contour.set_path_head(run_id, head)
+            self.view.set_path_head(run_id, self.doc.head_position(run_id))
+            self.contour.set_path_head(run_id, self.doc.head(run_id))
         self._show_focus_step()
 
     @QtCore.Slot(int)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gdviz.core.animation import ANIMATIONS
+from gdviz.core.animation import ANIMATIONS, DEFAULT_TIMING, TIMINGS
 from gdviz.export.formats import EXPORT_FORMATS, FORMAT_BY_KEY
-from gdviz.export.spec import ExportError, ExportSpec, estimate, validate
+from gdviz.export.spec import (
+    DEFAULT_FPS,
+    DEFAULT_FRAMES,
+    ExportError,
+    ExportSpec,
+    estimate,
+    hold_for,
+    validate,
+)
 from gdviz.ui import theme
 from gdviz.ui.exporter import FrameRequest
 
@@ -71,10 +80,13 @@ class ExportDialog(QtWidgets.QDialog):
         form.addRow("Size", size_row)
         self.fps_box = QtWidgets.QSpinBox(objectName="exportFps")
         self.fps_box.setRange(1, 120)
-        self.fps_box.setValue(30)
+        self.fps_box.setValue(DEFAULT_FPS)
         self.frames_box = QtWidgets.QSpinBox(objectName="exportFrames")
         self.frames_box.setRange(1, 100_000)
-        self.frames_box.setValue(120)
+        self.frames_box.setValue(DEFAULT_FRAMES)
+        self.frames_box.setToolTip(
+            "Frames that move; a video of a descent or of Δ → 0 then stays 1 s on its last frame"
+        )
         self.duration_label = QtWidgets.QLabel()
         timing = QtWidgets.QHBoxLayout()
         timing.addWidget(self.fps_box)
@@ -82,7 +94,21 @@ class ExportDialog(QtWidgets.QDialog):
         timing.addWidget(self.frames_box)
         timing.addWidget(QtWidgets.QLabel("frames ="))
         timing.addWidget(self.duration_label)
-        form.addRow("Timing", timing)
+        form.addRow("Length", timing)
+        self.timing_combo = QtWidgets.QComboBox(objectName="exportTiming")
+        for item in TIMINGS:
+            self.timing_combo.addItem(item.title, item.key)
+            self.timing_combo.setItemData(
+                self.timing_combo.count() - 1, item.help, QtCore.Qt.ToolTipRole
+            )
+        self.timing_combo.setCurrentIndex(self.timing_combo.findData(DEFAULT_TIMING))
+        self.timing_combo.setToolTip("How the steps of a descent are spread over the frames")
+        form.addRow("Descent timing", self.timing_combo)
+        self.follow_check = QtWidgets.QCheckBox(
+            "Camera follows the run, close up", objectName="exportFollow"
+        )
+        self.follow_check.setEnabled(has_runs)
+        form.addRow("Camera", self.follow_check)
         self.background_combo = QtWidgets.QComboBox(objectName="exportBackground")
         for title, key in (
             ("Dark", "dark"),
@@ -139,6 +165,7 @@ class ExportDialog(QtWidgets.QDialog):
             self.fps_box.valueChanged, self.frames_box.valueChanged,
             self.background_combo.currentIndexChanged, self.overlay_check.toggled,
             self.title_edit.textChanged, self.path_edit.textChanged,
+            self.timing_combo.currentIndexChanged, self.follow_check.toggled,
         ):  # fmt: skip
             signal.connect(self._changed)
         for check in self.animation_checks.values():
@@ -167,16 +194,22 @@ class ExportDialog(QtWidgets.QDialog):
                 float(self.fps_box.value()), frames, background,
             )
         )  # fmt: skip
+        kinds = kinds or ("orbit",)
+        hold = hold_for(fmt, kinds, float(self.fps_box.value())) if animated else 0
+        spec = replace(spec, frames=frames + hold)
         request = FrameRequest(
-            kinds or ("orbit",), frames, size[0], size[1], background,
+            kinds, frames, size[0], size[1], background,
             overlays=self.overlay_check.isChecked(), title=self.title_edit.text(),
+            timing=self.timing_combo.currentData(), hold=hold,
+            follow=self.follow_check.isChecked() and "descent" in kinds,
         )  # fmt: skip
         return spec, request
 
     def _changed(self, *_args) -> None:
         self.duration_label.setText(f"{self.frames_box.value() / self.fps_box.value():.1f} s")
+        self.timing_combo.setEnabled(self.animation_checks["descent"].isChecked())
         try:
-            spec, _ = self.current()
+            spec, request = self.current()
         except (ExportError, ValueError) as err:
             self.error_label.setText(str(err))
             self.estimate_label.setText("—")
@@ -184,9 +217,10 @@ class ExportDialog(QtWidgets.QDialog):
             return
         self.error_label.clear()
         self.export_button.setEnabled(True)
-        guess = estimate(spec)
+        guess = estimate(spec, request.kinds, request.follow)
+        held = f" (the last {request.hold / spec.fps:.0f} s held)" if request.hold else ""
         self.estimate_label.setText(
-            f"{guess.duration_s:.1f} s of video, about {guess.approx_bytes / 1e6:.1f} MB"
+            f"{guess.duration_s:.1f} s of video{held}, about {_megabytes(guess.approx_bytes)}"
         )
         self._preview_timer.start()
 
@@ -224,8 +258,7 @@ class ExportDialog(QtWidgets.QDialog):
             return
         w = PREVIEW_WIDTH
         h = max(16, round(w * request.height / request.width))
-        small = FrameRequest(request.kinds, 1, w, h, request.background, request.overlays,
-                             request.title)  # fmt: skip
+        small = replace(request, frames=1, width=w, height=h, hold=0)
         try:
             frame = next(iter(render_frames(self.window_, small)))
         except (RuntimeError, ValueError) as err:
@@ -242,3 +275,7 @@ class ExportDialog(QtWidgets.QDialog):
             self.error_label.setText(str(err))
             return
         self.accept()
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.0f} kB"

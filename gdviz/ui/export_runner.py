@@ -11,6 +11,8 @@ from gdviz.export.spec import ExportError, check_destination
 from gdviz.export.writers import ExportCancelled, export_frames
 from gdviz.ui import exporter
 
+SAVED_MESSAGE_MS = 15000
+
 
 def export_with_dialog(window) -> None:
     """File → Export…: the dialog, then the export it describes (remembering size and folder)."""
@@ -61,6 +63,7 @@ def run_export(window, spec, request) -> object | None:
         result = export_frames(
             spec, exporter.render_frames(window, request), progress=report,
             keep_going=lambda: not (progress.wasCanceled() or window.close_after_export),
+            palette_samples=exporter.palette_samples(window, spec, request),
         )  # fmt: skip
     except ExportCancelled:
         window.statusBar().showMessage("Export cancelled: nothing was written", 8000)
@@ -78,14 +81,25 @@ def run_export(window, spec, request) -> object | None:
 
 
 def _say_done(window, result) -> None:
+    """Say where the file went, in the status bar with a "Show in folder" button: no modal box,
+    so the window keeps its keys (Ctrl+E exports again at once)."""
     size = result.bytes / 1e6
-    text = f"Saved {result.path}\n{result.frames} frames, {size:.1f} MB"
-    window.statusBar().showMessage(text.replace("\n", " — "), 15000)
-    box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Information, "Export finished", text)
-    box.setParent(window, QtCore.Qt.Dialog)
-    show = box.addButton("Show in folder", QtWidgets.QMessageBox.ActionRole)
-    box.addButton(QtWidgets.QMessageBox.Ok)
-    box.setModal(True)
-    box.open()
+    window.statusBar().showMessage(
+        f"Saved {result.path} — {result.frames} frames, {size:.1f} MB", SAVED_MESSAGE_MS
+    )
+    button = window.findChild(QtWidgets.QToolButton, "showExportInFolder")
+    if button is None:
+        button = QtWidgets.QToolButton(window, objectName="showExportInFolder")
+        button.setText("Show in folder")
+        button.setAutoRaise(True)
+        window.statusBar().addPermanentWidget(button)
+        window.statusBar().messageChanged.connect(lambda text: button.setVisible(bool(text)))
+        button.clicked.connect(
+            lambda: QtGui.QDesktopServices.openUrl(
+                QtCore.QUrl.fromLocalFile(button.property("folder"))
+            )
+        )
     folder = str(Path(result.path).parent)
-    show.clicked.connect(lambda: QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(folder)))
+    button.setToolTip(f"Open {folder}")
+    button.setProperty("folder", folder)
+    button.show()

@@ -10,7 +10,7 @@ from pathlib import Path
 import imageio.v2 as imageio
 import numpy as np
 import pytest
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from gdviz.export.spec import ExportSpec
 from gdviz.ui.exporter import FrameRequest, render_frames
@@ -64,8 +64,10 @@ def test_overlays_are_drawn_into_the_frames(descended):
     written = list(render_frames(window, with_text))[-1]
     corner = np.abs(written[:60, :200, :3].astype(int) - plain[:60, :200, :3].astype(int))
     assert (corner.max(axis=2) > 40).mean() > 0.05  # text in the top-left panel
-    rest = np.abs(written[150:, 250:, :3].astype(int) - plain[150:, 250:, :3].astype(int))
-    assert rest.max() == 0  # nothing else changed
+    # the text has a band of its own: beside the panel it is the plain background
+    background = plain[0, -1, :3]
+    assert (written[:40, 400:, :3] == background).all()
+    assert not (written[120:, :, :3] == background).all()  # the scene is drawn below
 
 
 def test_transparent_png_frames_have_alpha(descended, tmp_path):
@@ -144,8 +146,8 @@ def test_headless_export_starts_its_own_x_server(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert out.exists()
     reader = imageio.get_reader(str(out))
-    assert len(list(reader)) == 8
-    assert "8/8 frames" in proc.stderr
+    assert len(list(reader)) == 16  # 8 that move, then the last held 1 s (8 frames at 8 fps)
+    assert "16/16 frames" in proc.stderr
 
 
 def test_headless_export_reports_bad_input_in_one_line(tmp_path):
@@ -197,3 +199,256 @@ def test_closing_the_window_during_an_export_cancels_it_and_leaves_nothing(
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
     assert list(tmp_path.iterdir()) == []
     assert not window.descent.worker.is_running() and not window.jobs.is_running()
+
+
+# --- timing, the hold, following, the palette, Ctrl+E ---------------------------------------
+
+
+@pytest.fixture
+def lecture_run(main_window, qtbot):
+    """The lecture loss with the lecture's run: GD from (4, 5), α = 0.01, 1,000 steps."""
+    from gdviz.core.optimizers import make_optimizer
+    from gdviz.ui.panels.descent_panel import RunSettings
+
+    window = main_window
+    gd = make_optimizer("gd", lr=0.01)
+    run_id = window.descent.add_run((4.0, 5.0), RunSettings("gd", gd.hp, 1000, 0.0),
+                                    synchronous=True)  # fmt: skip
+    assert run_id is not None and len(window.descent.runs[run_id].history) == 1001
+    qtbot.waitUntil(lambda: not window.view.is_moving_camera(), timeout=5000)
+    return window
+
+
+def _changed(a: np.ndarray, b: np.ndarray) -> bool:
+    """A visible change: a few pixels differ clearly (not encoder noise)."""
+    return int((np.abs(a.astype(int) - b.astype(int)).max(axis=2) > 24).sum()) >= 3
+
+
+def test_the_lecture_export_moves_in_almost_every_frame_then_holds_the_end(lecture_run, tmp_path):
+    from gdviz.export.spec import DEFAULT_FRAMES, hold_for
+
+    window = lecture_run
+    hold = hold_for("mp4", ("descent",), 30.0)
+    assert hold == 30
+    spec = ExportSpec(tmp_path / "lecture.mp4", "mp4", 480, 270, 30.0, DEFAULT_FRAMES + hold)
+    # no text on the frames: every change counted is the scene's (outside any overlay box)
+    request = FrameRequest(("descent",), DEFAULT_FRAMES, 480, 270, overlays=False, hold=hold)
+    assert request.timing == "distance"
+    assert window.export(spec, request) is not None
+    frames = _frames(spec.path)
+    assert len(frames) == DEFAULT_FRAMES + hold
+    pairs = list(zip(frames, frames[1:], strict=False))
+    moving = [_changed(a, b) for a, b in pairs]
+    assert sum(moving) >= 0.8 * len(pairs)
+    assert all(moving[: DEFAULT_FRAMES - 1])  # every frame of the motion moves
+    assert not any(moving[DEFAULT_FRAMES - 1 :])  # the last second holds the end
+    # the same export spread by steps is still for most of its length (what distance fixes)
+    by_steps = FrameRequest(("descent",), 40, 240, 136, overlays=False, timing="steps")
+    still = list(render_frames(window, by_steps))
+    moved = [_changed(a, b) for a, b in zip(still, still[1:], strict=False)]
+    assert sum(moved) < 0.8 * len(moved)
+
+
+def test_each_timing_starts_at_the_start_and_ends_at_the_end(lecture_run):
+    window = lecture_run
+    (record,) = window.descent.runs.values()
+    seen = {}
+    for timing in ("distance", "loss", "steps"):
+        request = FrameRequest(("descent",), 5, 160, 90, overlays=False, timing=timing, hold=2)
+        ks = []
+        for _frame in render_frames(window, request):
+            ks.append(window.doc.head(record.run_id))
+        seen[timing] = ks
+        assert ks[0] == 0 and ks[4:] == [1000, 1000, 1000]
+    # distance and loss spend their frames where the path moves and the loss falls
+    assert seen["distance"] != seen["steps"] and seen["loss"] != seen["steps"]
+
+
+def test_following_the_run_keeps_the_camera_on_the_shown_step(lecture_run):
+    from gdviz.ui.camera_controller import FOLLOW_DISTANCE
+
+    window = lecture_run
+    view = window.view
+    (record,) = window.descent.runs.values()
+    request = FrameRequest(("descent",), 12, 160, 90, overlays=False, follow=True)
+    gaps, distances = [], []
+    for _frame in render_frames(window, request):
+        head = np.array(view.path_head_position(record.run_id))
+        c = view.opts["center"]
+        gaps.append(float(np.linalg.norm(head[:2] - np.array([c.x(), c.y()]))))
+        distances.append(view.opts["distance"])
+    assert distances == pytest.approx([FOLLOW_DISTANCE] * 12)
+    assert gaps[0] == pytest.approx(0.0, abs=1e-6)  # the first frame starts on the step
+    assert max(gaps) < 0.5  # the box is about 2 wide: the step stays near the middle
+    assert not window.camera.following  # an export option, not the View menu's setting
+
+
+def test_a_gif_export_from_the_window_keeps_its_fps_and_late_colours(lecture_run, tmp_path):
+    from PIL import Image
+
+    window = lecture_run
+    spec = ExportSpec(tmp_path / "run.gif", "gif", 240, 136, 30.0, 31)
+    request = FrameRequest(("descent",), 30, 240, 136, hold=1)
+    assert window.export(spec, request) is not None
+    with Image.open(spec.path) as gif:
+        durations = []
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            durations.append(gif.info["duration"])
+        late = np.asarray(gif.convert("RGB")).astype(int)
+    assert len(durations) == 31
+    assert sum(durations) / len(durations) == pytest.approx(1000 / 30, abs=1.0)
+    truth = list(render_frames(window, request, indices=[29]))[0][..., :3].astype(int)
+    assert np.abs(late - truth).mean() < 3.0  # the palette holds the run's late colours
+
+
+def test_ctrl_e_exports_again_right_after_an_export(lecture_run, qtbot, tmp_path, monkeypatch):
+    import gdviz.ui.export_dialog as export_dialog
+    from gdviz.export.spec import ExportSpec as Spec
+
+    window = lecture_run
+    opened = []
+
+    class Dialog:  # the real dialog is tested above; this one answers at once
+        def __init__(self, win, folder):
+            opened.append(folder)
+            self.spec = Spec(tmp_path / f"still{len(opened)}.png", "png", 64, 48, 30.0, 1)
+            self.request = FrameRequest(("orbit",), 1, 64, 48)
+
+        def exec(self):
+            return QtWidgets.QDialog.Accepted
+
+    monkeypatch.setattr(export_dialog, "ExportDialog", Dialog)
+    qtbot.keyClick(window, QtCore.Qt.Key_E, QtCore.Qt.ControlModifier)
+    qtbot.waitUntil(lambda: (tmp_path / "still1.png").exists(), timeout=5000)
+    assert QtWidgets.QApplication.activeModalWidget() is None  # no box to close first
+    assert "still1.png" in window.statusBar().currentMessage()
+    button = window.findChild(QtWidgets.QToolButton, "showExportInFolder")
+    assert button.isVisible() and button.property("folder") == str(tmp_path)
+    qtbot.keyClick(window, QtCore.Qt.Key_E, QtCore.Qt.ControlModifier)
+    qtbot.waitUntil(lambda: (tmp_path / "still2.png").exists(), timeout=5000)
+    assert len(opened) == 2
+
+
+def test_the_dialog_offers_timing_follow_and_counts_the_hold(lecture_run, tmp_path):
+    from gdviz.ui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(lecture_run, str(tmp_path))
+    spec, request = dialog.current()
+    assert request.timing == "distance" and not request.follow
+    assert request.hold == 30 and spec.frames == request.frames + 30
+    assert "held" in dialog.estimate_label.text()
+    dialog.timing_combo.setCurrentIndex(dialog.timing_combo.findData("loss"))
+    dialog.follow_check.setChecked(True)
+    spec, request = dialog.current()
+    assert request.timing == "loss" and request.follow
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("png-frames"))
+    spec, request = dialog.current()
+    assert request.hold == 0 and spec.frames == request.frames  # frames in a folder: no hold
+    dialog.close()
+
+
+def test_the_overlay_writes_the_formula_as_the_title_does(main_window, qtbot):
+    from gdviz.core.animation import FrameState
+    from gdviz.ui.exporter import frame_overlay
+
+    window = main_window
+    window.apply_expression("x^2*y - 3*x")
+    qtbot.waitUntil(window.grid_is_final, timeout=10000)
+    state = FrameState(0, (), None, None, None)
+    overlay = frame_overlay(window.doc, state, FrameRequest(("orbit",), 1, 64, 48))
+    assert overlay.title == "f(x, y) = x²·y − 3·x"
+    assert overlay.subtitle == ""  # the title already holds it
+    window.load_preset("x2-plus-y")
+    qtbot.waitUntil(window.grid_is_final, timeout=10000)
+    overlay = frame_overlay(window.doc, state, FrameRequest(("orbit",), 1, 64, 48))
+    assert overlay.title == "x² + y" and "^" not in overlay.subtitle
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "kinds", "size", "frames"),
+    [
+        ("lecture.mp4", "mp4", ("descent",), (1280, 720), 150),
+        ("lecture.gif", "gif", ("descent",), (640, 360), 150),
+        ("orbit.mp4", "mp4", ("orbit",), (640, 360), 60),
+        ("orbit.gif", "gif", ("orbit",), (480, 270), 40),
+    ],
+)
+def test_the_size_estimate_is_within_30_percent_of_the_file(
+    lecture_run, tmp_path, name, fmt, kinds, size, frames
+):
+    from gdviz.export.spec import estimate, hold_for
+
+    window = lecture_run
+    hold = hold_for(fmt, kinds, 30.0)
+    spec = ExportSpec(tmp_path / name, fmt, *size, 30.0, frames + hold)
+    request = FrameRequest(kinds, frames, *size, hold=hold)
+    result = window.export(spec, request)
+    assert result is not None
+    guess = estimate(spec, kinds).approx_bytes
+    assert 0.7 * result.bytes <= guess <= 1.3 * result.bytes, (guess, result.bytes)
+
+
+def test_headless_export_takes_duration_timing_and_a_camera(tmp_path):
+    out = tmp_path / "lecture.mp4"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "gdviz", "export", "--dataset", "lecture", "--lr", "0.01",
+         "--out", str(out), "--size", "320x180", "--fps", "10", "--duration", "1.5",
+         "--timing", "loss", "--camera=-60,35,4"],
+        capture_output=True, text=True, timeout=180, env=env, cwd=REPO,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "(25 frames" in proc.stdout  # 1.5 s × 10 fps that move, then 1 s held
+    frames = _frames(out)
+    assert len(frames) == 25
+    assert np.array_equal(frames[-1], frames[-5])  # the held end
+    assert not np.array_equal(frames[0], frames[14])
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--camera", "30"], "AZIMUTH,ELEVATION"),
+        (["--camera", "a,b"], "--camera"),
+        (["--camera", "30,120"], "elevation"),
+        (["--camera", "30,20,-1"], "distance"),
+        (["--duration", "0"], "--duration"),
+        (["--duration", "nan"], "--duration"),
+        (["--duration", "0.01"], "less than one frame"),
+        (["--duration", "2", "--frames", "10"], "not allowed with"),
+        (["--timing", "fast"], "invalid choice"),
+    ],
+)
+def test_headless_export_refuses_bad_length_timing_and_camera(tmp_path, args, needle):
+    proc = subprocess.run(
+        [sys.executable, "-m", "gdviz", "export", "--preset", "bowl",
+         "--out", str(tmp_path / "x.mp4"), *args],
+        capture_output=True, text=True, timeout=60, cwd=REPO,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert needle in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_text_has_a_band_of_its_own_above_the_point_and_the_paths(lecture_run):
+    from gdviz.render.overlay import overlay_box, text_band
+    from gdviz.ui.exporter import animation_plan, frame_overlay
+
+    window = lecture_run
+    w, h = 640, 360
+    request = FrameRequest(("descent",), 3, w, h)
+    points, _weights = window.camera.targets()
+    plan = animation_plan(window.doc, window.view.opts["azimuth"], request)
+    for index, frame in enumerate(render_frames(window, request)):
+        overlay = frame_overlay(window.doc, plan.state(index), request)
+        box, band = overlay_box(overlay, w, h), text_band(overlay, h)
+        assert box.bottom() < band < h // 3
+        # the scene is drawn below the band (with the camera of this frame): every target too
+        pixels = window.view.project(points, w, h - band)
+        assert (pixels[:, 0] >= 0).all() and (pixels[:, 0] < w).all()
+        assert (pixels[:, 1] >= 0).all() and (pixels[:, 1] + band < h).all()
+        # and the band holds nothing but the background beside the text panel
+        beside = frame[:band, int(box.right()) + 4 :, :3].reshape(-1, 3)
+        assert (beside == frame[0, -1, :3]).all()

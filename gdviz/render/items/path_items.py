@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from pyqtgraph.opengl.GLGraphicsItem import GLGraphicsItem
 
@@ -33,6 +35,7 @@ class PathItems:
     def __init__(self, color: tuple[float, float, float, float]) -> None:
         self.data = PathBuffer(3)
         self.scene = PathBuffer(3, np.float32)
+        self.fraction = 0.0  # how far the head is along the segment after step data.head
         self.line = DepthTestedLine(
             mode="line_strip", width=PATH_WIDTH, antialias=True, glOptions="translucent"
         )
@@ -76,8 +79,12 @@ class PathItems:
         self.scene.append(scene_rows(mapping, rows, PATH_LIFT))
         self.redraw()
 
-    def set_head(self, k: int | None) -> None:
-        self.data.head = self.scene.head = None if k is None else int(k)
+    def set_head(self, k: float | None) -> None:
+        """Show the path up to step k; a fractional k (an exported frame between two steps)
+        ends on the straight segment from step ⌊k⌋ toward the next."""
+        whole = None if k is None else math.floor(k)
+        self.data.head = self.scene.head = whole
+        self.fraction = 0.0 if k is None else float(k) - whole
         self.redraw()
 
     def remap(self, mapping: SceneMapping) -> None:
@@ -87,8 +94,17 @@ class PathItems:
         self.scene.head = head
         self.redraw()
 
+    def shown_rows(self) -> np.ndarray:
+        """The scene rows drawn: up to the head, and the part of the next segment walked."""
+        shown = self.scene.shown_rows()
+        count = len(shown)
+        if self.fraction <= 0.0 or count == 0 or count >= len(self.scene):
+            return shown
+        start, end = self.scene.all_rows()[count - 1 : count + 1]
+        return np.vstack([shown, start + self.fraction * (end - start)])
+
     def redraw(self) -> None:
-        shown = decimated(self.scene.shown_rows())
+        shown = decimated(self.shown_rows())
         if not np.isfinite(shown).all():
             shown = finite_rows(shown)  # NaN heights (log scale of f <= 0): join the neighbours
         if len(shown) == 0:
