@@ -10,6 +10,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from gdviz.stop_signals import die_with_parent
+
 XVFB_SCREEN = "1920x1080x24"
 START_TIMEOUT_S = 15.0
 INSTALL_HINT = (
@@ -32,11 +34,15 @@ def display_for_rendering() -> Iterator[str | None]:
     if xvfb is None:
         raise DisplayError(f"there is no display and Xvfb is not installed: {INSTALL_HINT}")
     read_end, write_end = os.pipe()
+    # Its own session: a Ctrl+C in the terminal reaches gdviz, which stops cleanly, not the X
+    # server under it; and it gets SIGTERM if gdviz dies without stopping it.
     process = subprocess.Popen(
         [xvfb, "-displayfd", str(write_end), "-screen", "0", XVFB_SCREEN, "-nolisten", "tcp"],
         pass_fds=(write_end,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=die_with_parent,  # noqa: PLW1509 - no threads exist yet in a headless verb
     )
     os.close(write_end)
     try:

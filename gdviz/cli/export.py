@@ -20,6 +20,7 @@ from gdviz.cli.options import (
 from gdviz.core.numbers import parse_number, parse_number_list
 
 DEFAULT_SIZE = "1280x720"
+GRID_TIMEOUT_S = 120.0
 
 
 def _export_parser():
@@ -79,11 +80,39 @@ def _export_parser():
     return parser
 
 
-def _progress(done: int, total: int) -> None:
+class _Progress:
+    """A bar on stderr that is ended by a newline before anything else is printed."""
+
     width = 30
-    filled = round(width * done / max(total, 1))
-    bar = "█" * filled + "·" * (width - filled)
-    print(f"\rgdviz export: {bar} {done}/{total} frames", end="", file=sys.stderr, flush=True)
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def show(self, done: int, total: int) -> None:
+        filled = round(self.width * done / max(total, 1))
+        bar = "█" * filled + "·" * (self.width - filled)
+        print(f"\rgdviz export: {bar} {done}/{total} frames", end="", file=sys.stderr, flush=True)
+        self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            print(file=sys.stderr, flush=True)
+            self.shown = False
+
+
+def _report_qt_messages_once():
+    """Qt warnings (e.g. a timer complaint repeated every frame) go to stderr once each;
+    returns the previous handler."""
+    from PySide6 import QtCore
+
+    seen: set[str] = set()
+
+    def handler(_kind, _context, message: str) -> None:
+        if message not in seen and len(seen) < 50:
+            seen.add(message)
+            print(f"gdviz export: Qt: {message[:300]}", file=sys.stderr)
+
+    return QtCore.qInstallMessageHandler(handler)
 
 
 def run_export(argv: Sequence[str]) -> int:
@@ -99,6 +128,7 @@ def run_export(argv: Sequence[str]) -> int:
 
 def _run_export(argv: Sequence[str]) -> int:
     from gdviz.core.animation import ANIMATIONS
+    from gdviz.core.window import check_finite_somewhere
     from gdviz.export.formats import FORMAT_BY_KEY
     from gdviz.export.spec import (
         ExportSpec,
@@ -134,6 +164,7 @@ def _run_export(argv: Sequence[str]) -> int:
     optimizer, max_steps, tol = optimizer_from_args(args)
     surface, suggested = surface_from_args(args)  # checks the function or dataset early
     start = start_from_args(args, suggested)
+    check_finite_somewhere(surface, _window_of(args, surface))
     check_destination(spec)
 
     from gdviz.display import display_for_rendering
@@ -194,57 +225,111 @@ def _camera(text: str) -> tuple[float, ...] | None:
     return tuple(values)
 
 
+def _window_of(args, surface):
+    """The window the export shows: the scene's, else the surface's own."""
+    if args.scene:
+        from gdviz.core.scene import load_scene
+        from gdviz.core.window import Window
+
+        return Window(*load_scene(args.scene).window)
+    return surface.default_window
+
+
 def _render_and_write(args, spec, plan: _Request, surface, start, optimizer, max_steps, tol) -> int:
-    from gdviz.export.writers import export_frames
+    """Render and write, stopping cleanly on SIGINT, SIGTERM or SIGHUP (exit 128 + signal)."""
+    from PySide6 import QtCore
+
+    from gdviz.export.spec import ExportError
+    from gdviz.export.writers import ExportCancelled
+    from gdviz.stop_signals import stop_requested
     from gdviz.ui.app import ensure_application
-    from gdviz.ui.exporter import FrameRequest, palette_samples, render_frames
+
+    app = ensure_application()
+    previous_handler = _report_qt_messages_once()
+    window = None
+    progress = _Progress()
+    with stop_requested() as stop:
+        try:
+            window = _window_for(args, surface, start, optimizer, max_steps, tol, plan, spec,
+                                 app, stop)  # fmt: skip
+            result = _write(window, args, spec, plan, progress, stop)
+        except ExportCancelled:
+            result = None
+        except (UsageError, ExportError, OSError, ValueError) as err:
+            if stop.keep_going():
+                raise UsageError(str(err)) from None
+            result = None  # a signal made the encoder or a frame fail: that is a cancel
+        except Exception as err:  # a fault while rendering: one line, not a traceback
+            if stop.keep_going():
+                raise UsageError(f"the export failed: {type(err).__name__}: {err}") from None
+            result = None
+        finally:
+            progress.end()
+            if window is not None:
+                _shut_down(app, window)
+            QtCore.qInstallMessageHandler(previous_handler)
+    if result is None:
+        reason = f" ({stop.name})" if stop.name else ""
+        print(f"gdviz export: export cancelled{reason}; nothing was written", file=sys.stderr)
+        return stop.exit_status if stop.signum else 130
+    size_mb = result.bytes / 1e6
+    print(f"{result.path}  ({result.frames} frames, {size_mb:.1f} MB, {result.seconds:.1f} s)")
+    return 0
+
+
+def _window_for(args, surface, start, optimizer, max_steps, tol, plan, spec, app, stop):
+    """The (hidden-in-Xvfb) main window showing the scene, its grid drawn and the run made."""
+    from gdviz.export.writers import ExportCancelled
     from gdviz.ui.main_window import MainWindow
     from gdviz.ui.panels.descent_panel import RunSettings
 
-    app = ensure_application()
     window = MainWindow(preset=args.preset, function=args.function)
-    if args.scene:
-        from gdviz.core.scene import load_scene
+    try:
+        if args.scene:
+            from gdviz.core.scene import load_scene
 
-        window.apply_scene(load_scene(args.scene), record_undo=False)
-    if args.log_base in ("e", "10", "2"):
-        window.set_log_base(args.log_base)
-    if args.dataset:
-        window.set_dataset(surface.dataset, str(args.dataset))
-    window.resize(1280, 800)
-    window.show()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not window.grid_is_final():
-        app.processEvents()
-        time.sleep(0.005)
-    if not window.grid_is_final():
-        raise UsageError("the surface could not be computed in time")
-    window.set_point(*start)
-    if "descent" in plan.kinds and not (args.scene and window.descent.runs):
-        settings = RunSettings(optimizer.name, optimizer.hp, max_steps, tol)
-        if window.descent.add_run(start, settings, synchronous=True) is None:
-            raise UsageError("the run could not start at that point")
-    _aim(window, plan.camera, spec)
+            window.apply_scene(load_scene(args.scene), record_undo=False)
+        if args.log_base in ("e", "10", "2"):
+            window.set_log_base(args.log_base)
+        if args.dataset:
+            window.set_dataset(surface.dataset, str(args.dataset))
+        window.resize(1280, 800)
+        window.show()
+        deadline = time.monotonic() + GRID_TIMEOUT_S
+        while time.monotonic() < deadline and not window.grid_is_final():
+            app.processEvents()
+            if not stop.keep_going():
+                raise ExportCancelled("export cancelled")
+            time.sleep(0.005)
+        if not window.grid_is_final():
+            raise UsageError(f"the surface could not be computed in {GRID_TIMEOUT_S:.0f} s")
+        window.set_point(*start)
+        if "descent" in plan.kinds and not (args.scene and window.descent.runs):
+            settings = RunSettings(optimizer.name, optimizer.hp, max_steps, tol)
+            if window.descent.add_run(start, settings, synchronous=True) is None:
+                raise UsageError("the run could not start at that point")
+        if "descent" in plan.kinds:
+            window.descent.finish_runs_now()
+        _aim(window, plan.camera, spec)
+    except BaseException:
+        _shut_down(app, window)
+        raise
+    return window
+
+
+def _write(window, args, spec, plan: _Request, progress, stop):
+    from gdviz.export.writers import export_frames
+    from gdviz.ui.exporter import FrameRequest, palette_samples, render_frames
+
     request = FrameRequest(
         plan.kinds, plan.frames, spec.width, spec.height, spec.background,
         overlays=not args.no_overlay, title=args.title, timing=args.timing, hold=plan.hold,
         follow=args.follow,
     )  # fmt: skip
-    started = time.perf_counter()
-    try:
-        result = export_frames(
-            spec, render_frames(window, request), progress=_progress,
-            palette_samples=palette_samples(window, spec, request),
-        )  # fmt: skip
-    except BaseException:
-        _shut_down(app, window)
-        raise
-    print(file=sys.stderr)
-    _shut_down(app, window)
-    size_mb = result.bytes / 1e6
-    seconds = time.perf_counter() - started
-    print(f"{result.path}  ({result.frames} frames, {size_mb:.1f} MB, {seconds:.1f} s)")
-    return 0
+    return export_frames(
+        spec, render_frames(window, request), progress=progress.show,
+        keep_going=stop.keep_going, palette_samples=palette_samples(window, spec, request),
+    )  # fmt: skip
 
 
 def _aim(window, camera: tuple[float, ...] | None, spec) -> None:
@@ -261,5 +346,6 @@ def _shut_down(app, window) -> None:
     """Close the window and end Qt's connection to the X server before that server stops."""
     window.close()
     window.deleteLater()
+    app.processEvents()
     app.processEvents()
     app.shutdown()

@@ -27,6 +27,11 @@ class Window:
             raise ValueError(
                 f"window: y_min ({self.y_min:g}) must be less than y_max ({self.y_max:g})"
             )
+        if not (math.isfinite(self.x_max - self.x_min) and math.isfinite(self.y_max - self.y_min)):
+            raise ValueError(
+                f"window: [{self.x_min:g}, {self.x_max:g}] × [{self.y_min:g}, {self.y_max:g}] is "
+                "too wide to sample (its width is beyond the largest float)"
+            )
 
     @property
     def width(self) -> float:
@@ -45,3 +50,22 @@ class Window:
 
     def as_tuple(self) -> tuple[float, float, float, float]:
         return (self.x_min, self.x_max, self.y_min, self.y_max)
+
+
+FINITE_CHECK_SAMPLES = 41  # per side: a coarse look that finds any sizeable domain
+
+
+def check_finite_somewhere(surface, window: Window) -> None:
+    """ValueError unless the surface has a finite value somewhere in the window (a function
+    like sqrt(-1 - x^2) has none: nothing could be drawn or run)."""
+    import numpy as np
+
+    xs = np.linspace(window.x_min, window.x_max, FINITE_CHECK_SAMPLES)
+    ys = np.linspace(window.y_min, window.y_max, FINITE_CHECK_SAMPLES)
+    with np.errstate(all="ignore"):
+        values = np.asarray(surface.grid(xs, ys), dtype=np.float64)
+    if not np.isfinite(values).any():
+        raise ValueError(
+            f"{surface.title[:80]} has no finite value anywhere in x ∈ [{window.x_min:g}, "
+            f"{window.x_max:g}], y ∈ [{window.y_min:g}, {window.y_max:g}]: nothing to draw"
+        )

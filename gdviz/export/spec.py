@@ -20,6 +20,11 @@ BACKGROUNDS = ("dark", "light", "transparent")
 SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "4k": (3840, 2160)}
 MIN_SIDE = 16
 MAX_SIDE = 7680
+MAX_FRAMES = 100_000  # 55 minutes at 30 fps
+# Pixels rendered in all: 10,000 frames of 1080p (5.5 minutes at 30 fps) take about an hour
+# on software GL; beyond that an export is a mistake, not a wish.
+MAX_TOTAL_PIXELS = 1920 * 1080 * 10_000
+MIN_FPS = 1.0  # encoders store the rate as a fraction; below 1 fps nothing plays anyway
 MAX_FPS = 120.0
 DEFAULT_FPS = 30
 DEFAULT_FRAMES = 150  # 5 s at 30 fps, then the last frame held 1 s
@@ -123,15 +128,26 @@ def validate(spec: ExportSpec) -> ExportSpec:
                 )
     if isinstance(spec.fps, bool) or not isinstance(spec.fps, numbers.Real):
         raise ExportError(f"fps must be a number (got {spec.fps!r})")
-    if not (math.isfinite(spec.fps) and 0 < spec.fps <= MAX_FPS):
-        raise ExportError(f"fps must be more than 0 and at most {MAX_FPS:g} (got {spec.fps!r})")
+    if not (math.isfinite(spec.fps) and MIN_FPS <= spec.fps <= MAX_FPS):
+        raise ExportError(
+            f"fps must be from {MIN_FPS:g} to {MAX_FPS:g} (got {_shown_number(spec.fps)})"
+        )
     if spec.format == "gif" and spec.fps > MAX_GIF_FPS:
         raise ExportError(
             f"GIF plays at most {MAX_GIF_FPS:g} frames per second (got {spec.fps:g}): browsers "
             "slow faster GIFs down; use 50, 25 or 20 fps, or export MP4"
         )
-    if not _is_int(spec.frames) or spec.frames < 1:
-        raise ExportError(f"frames must be a whole number, at least 1 (got {spec.frames!r})")
+    if not _is_int(spec.frames) or not 1 <= spec.frames <= MAX_FRAMES:
+        raise ExportError(
+            f"frames must be a whole number from 1 to {MAX_FRAMES:,} "
+            f"(got {_shown_number(spec.frames)})"
+        )
+    if spec.frames * spec.width * spec.height > MAX_TOTAL_PIXELS:
+        raise ExportError(
+            f"{spec.frames:,} frames of {spec.width}×{spec.height} is more than gdviz renders in "
+            f"one export ({MAX_TOTAL_PIXELS / 1e9:.0f} billion pixels, e.g. 10,000 frames of "
+            "1920×1080): use fewer frames or a smaller size"
+        )
     if not fmt.animated and spec.frames != 1:
         raise ExportError(
             f"a PNG still holds exactly 1 frame (got {spec.frames}): for an animation use a "
@@ -272,6 +288,11 @@ def _check_sides(width: int, height: int) -> None:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _shown_number(value: float) -> str:
+    text = repr(value)
+    return text if len(text) <= 24 else text[:24] + "…"
 
 
 def _megabytes(n: int) -> str:

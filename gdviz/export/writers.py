@@ -54,8 +54,10 @@ log = logging.getLogger(__name__)
 QUEUE_FRAMES = 4
 PNG_FRAMES_COMPRESS_LEVEL = 1  # zlib level 1: ~25 ms per 720p frame, 8% larger than level 3
 PNG_STILL_COMPRESS_LEVEL = 6
-_STDERR_HEAD_LINES = 4
-_STDERR_TAIL_LINES = 4
+_STDERR_HEAD_LINES = 2  # ffmpeg's first lines name the cause ...
+_STDERR_TAIL_LINES = 2  # ... and its last ones say how it ended
+_STDERR_PART_BYTES = 4096
+_STDERR_LINE_CHARS = 110
 # 3x3x3 cube (0, 128, 255 per channel) kept in every GIF palette for colours frame 0 lacks.
 _GIF_RESERVED_COLOURS = np.array(
     [(r, g, b) for r in (0, 128, 255) for g in (0, 128, 255) for b in (0, 128, 255)], np.uint8
@@ -134,9 +136,23 @@ def export_frames(
             writer.abandon()
         sink.discard()
         raise
+    finally:
+        # A frame generator's own clean-up (it may hold GL state) runs here, on this thread, now:
+        # not whenever it is collected, which may be after the QApplication is gone.
+        for generator in (frames, palette_samples):
+            _close_quietly(generator)
     seconds = time.perf_counter() - started
     log.info("exported %d frames to %s (%d bytes) in %.2f s", spec.frames, final, size, seconds)
     return ExportResult(final, size, spec.frames, seconds, estimate(spec).duration_s)
+
+
+def _close_quietly(source: object) -> None:
+    close = getattr(source, "close", None)
+    if callable(close):
+        try:
+            close()
+        except Exception as exc:  # never hide the error that ended the export
+            log.warning("could not close the frame source: %s", exc)
 
 
 def ffmpeg_exe() -> str:
@@ -438,27 +454,41 @@ class _FfmpegSink(_FileSink):
                     stdout=subprocess.DEVNULL,
                     stderr=self._stderr,
                     creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                    # a Ctrl+C reaches gdviz, which stops the encoder itself and cleans up
+                    start_new_session=os.name == "posix",
                 )
             except OSError as exc:
                 raise ExportError(f"could not start ffmpeg ({self._exe}): {exc}") from exc
 
     def _failure(self, headline: str) -> str:
-        """headline plus the last lines ffmpeg wrote to stderr."""
+        """headline and, on the same line, what ffmpeg said first (the cause) and last (how it
+        ended), each line shortened."""
         if self._proc is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._proc.wait(5.0)
         try:
             self._stderr.seek(0)
-            text = self._stderr.read().decode("utf-8", "replace")
+            head = self._stderr.read(_STDERR_PART_BYTES)
+            self._stderr.seek(0, os.SEEK_END)
+            size = self._stderr.tell()
+            self._stderr.seek(max(len(head), size - _STDERR_PART_BYTES))
+            tail = self._stderr.read()
         except (OSError, ValueError):
-            text = ""
-        lines = [line for line in text.splitlines() if line.strip()]
+            head = tail = b""
+        lines = [
+            _shortened(" ".join(line.split()))
+            for line in (head + tail).decode("utf-8", "replace").splitlines()
+            if line.strip()
+        ]
         if not lines:
             return headline
         if len(lines) > _STDERR_HEAD_LINES + _STDERR_TAIL_LINES:
-            # The first lines name the cause; the last ones say how ffmpeg ended.
-            lines = [*lines[:_STDERR_HEAD_LINES], "...", *lines[-_STDERR_TAIL_LINES:]]
-        return headline + ":\n" + "\n".join(lines)
+            lines = [*lines[:_STDERR_HEAD_LINES], "…", *lines[-_STDERR_TAIL_LINES:]]
+        return f"{headline}: {' | '.join(lines)}"
+
+
+def _shortened(line: str) -> str:
+    return line if len(line) <= _STDERR_LINE_CHARS else line[: _STDERR_LINE_CHARS - 1] + "…"
 
 
 def _ffmpeg_args(exe: str, spec: ExportSpec, output: Path, palette: Path | None) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any
 from psygnal import Signal, SignalGroup
 
 from gdviz.core.descent import RunEnd, Step
+from gdviz.core.expression import ExpressionError
 from gdviz.core.logistic import Dataset
 from gdviz.core.presets import get_preset
 from gdviz.core.scene import (
@@ -24,8 +25,8 @@ from gdviz.core.scene import (
 )
 from gdviz.core.scene import LOG_BASES as LOG_BASE_KEYS
 from gdviz.core.scene_surface import dataset_of, surface_for_scene
-from gdviz.core.surfaces import LogisticLossSurface, Surface
-from gdviz.core.window import Window
+from gdviz.core.surfaces import ExpressionSurface, LogisticLossSurface, Surface
+from gdviz.core.window import Window, check_finite_somewhere
 from gdviz.model import runs as run_ops
 from gdviz.model.runs import SYNCHRONOUS_RUN_STEPS, RunRecord
 
@@ -236,6 +237,12 @@ class Document:
         window = self._scene.window
         if self._scene.source.kind != "expression":
             window = DEFAULT_EXPRESSION_WINDOW
+        try:  # nothing could be drawn or run on a function with no value anywhere in view
+            check_finite_somewhere(ExpressionSurface(text, Window(*window)), Window(*window))
+        except ExpressionError:
+            raise
+        except ValueError as err:
+            raise ExpressionError(str(err)) from None
         point = self.point if Window(*window).contains(*self.point) else Window(*window).center
         self.update(
             label,

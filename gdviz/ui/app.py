@@ -9,6 +9,8 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.ui import theme
 
+SIGNAL_POLL_MS = 200
+
 
 def ensure_application() -> QtWidgets.QApplication:
     """The QApplication, created with shared GL contexts (pyqtgraph caches shaders globally)."""
@@ -57,7 +59,26 @@ def run_app(
     elif lesson:
         window.open_lesson(lesson)
     freeze_startup_objects()
-    return app.exec()
+    return run_until_closed(app, window)
+
+
+def run_until_closed(app: QtWidgets.QApplication, window) -> int:
+    """app.exec(); Ctrl+C (SIGINT), SIGTERM or SIGHUP close the window cleanly (no prompt: the
+    scene is kept as the last one) and the exit status is 128 + the signal."""
+    from gdviz.stop_signals import stop_requested
+
+    def close(_signum: int) -> None:
+        window.stopping_on_signal = True
+        QtCore.QTimer.singleShot(0, window.close)
+
+    with stop_requested(on_stop=close) as stop:
+        # Python runs signal handlers only between bytecodes: wake it up now and then.
+        wake = QtCore.QTimer(interval=SIGNAL_POLL_MS)
+        wake.timeout.connect(lambda: None)
+        wake.start()
+        status = app.exec()
+        wake.stop()
+    return stop.exit_status if stop.signum else status
 
 
 def freeze_startup_objects() -> None:

@@ -146,6 +146,13 @@ class DescentController(QtCore.QObject):
             self.doc.advance_run(run_id, spec.max_steps + 2)  # the start, every step, the end
         return run_id
 
+    def finish_runs_now(self) -> None:
+        """Compute every run still paused (a reopened scene's) to its end, here and now
+        (headless export: a scene may ask for more steps than are computed on opening)."""
+        for run_id, record in list(self.doc.runs.items()):
+            if record.pending is not None:
+                self.doc.advance_run(run_id, record.spec.max_steps + 2)
+
     def add_run_from_point(self) -> int | None:
         """Another run from the point with the Descent panel's settings (racing the others)."""
         run_id = self.add_run(self.doc.point)

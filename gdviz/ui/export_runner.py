@@ -71,6 +71,11 @@ def run_export(window, spec, request) -> object | None:
     except (ExportError, OSError, RuntimeError, ValueError) as err:
         QtWidgets.QMessageBox.warning(window, "Export failed", f"{err}\n\nNothing was written.")
         return None
+    except Exception as err:  # a fault in a frame: say so, keep the app and the old file
+        QtWidgets.QMessageBox.warning(
+            window, "Export failed", f"{type(err).__name__}: {err}\n\nNothing was written."
+        )
+        return None
     finally:
         window.exporting = False
         progress.close()

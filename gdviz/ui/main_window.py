@@ -72,6 +72,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.export_size = (1920, 1080)
         self.export_folder = str(Path.home())
         self.exporting = False
+        self.stopping_on_signal = False  # closing on Ctrl+C or SIGTERM: no "Save changes?"
         self.close_after_export = False
         self._laid_out = False  # docks sized for teaching at the first show
         self._layout_restored = False  # unless the user's own layout came back from settings
@@ -384,7 +385,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.close_after_export = True
             event.ignore()
             return
-        if not self.files.confirm_discard("closing"):
+        # A stop signal (Ctrl+C in the terminal) does not ask: the scene is kept as the last one.
+        if not self.stopping_on_signal and not self.files.confirm_discard("closing"):
             event.ignore()
             return
         self.files.keep_last()

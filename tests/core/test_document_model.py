@@ -257,3 +257,15 @@ def test_every_version_1_fixture_loads(path):
     assert isinstance(doc.snapshot(), Scene)
     if scene.source.kind == "dataset":
         assert doc.dataset is not None and len(doc.dataset) == len(scene.source.dataset_x)
+
+
+def test_a_function_with_no_finite_value_in_view_is_refused_and_changes_nothing():
+    from gdviz.core.expression import ExpressionError
+
+    doc = Document()
+    before = doc.snapshot()
+    with pytest.raises(ExpressionError, match="no finite value anywhere"):
+        doc.set_expression("sqrt(-1 - x^2)")
+    assert doc.snapshot() == before
+    doc.set_expression("sqrt(x)")  # a domain that covers part of the window is fine
+    assert doc.scene.source.expression == "sqrt(x)"

@@ -72,11 +72,17 @@ def moving_square_frames(w: int, h: int, n: int, *, alpha: bool = False, patch: 
 
 
 class RecordingFrames:
-    """An iterable of frames that remembers how many were taken from it."""
+    """An iterable of frames that remembers how many were taken from it (and passes close()
+    on to a generator, as export_frames calls it)."""
 
     def __init__(self, frames) -> None:
         self._frames = iter(frames)
         self.taken = 0
+
+    def close(self) -> None:
+        close = getattr(self._frames, "close", None)
+        if close is not None:
+            close()
 
     def __iter__(self):
         return self
@@ -235,7 +241,10 @@ def test_validate_accepts_a_good_spec_and_makes_path_a_path(tmp_path):
         ({"fps": math.nan}, "fps"),
         ({"fps": math.inf}, "fps"),
         ({"fps": 120.5}, "fps"),
+        ({"fps": 0.0004}, r"fps must be from 1 to 120 \(got 0.0004\)"),
         ({"frames": 0}, "frames"),
+        ({"frames": 1_000_000_000}, "from 1 to 100,000"),
+        ({"frames": 30_000}, "billion pixels"),
         ({"width": 15}, "between 16 and 7680"),
         ({"height": 7682}, "between 16 and 7680"),
         ({"background": "transparent"}, "transparent"),
@@ -678,6 +687,81 @@ def test_an_encoder_that_fails_leaves_nothing(tmp_path, monkeypatch, reads_input
         export_frames(spec_for(out / "talk.mp4", "mp4", 640, 480, frames=40), frames)
     assert leftovers(out) == ["talk.mp4"]
     assert (out / "talk.mp4").read_bytes() == b"old"
+
+
+@LINUX_ONLY
+def test_an_encoder_dying_mid_stream_gives_one_line_and_keeps_the_old_file(tmp_path, monkeypatch):
+    fake = tmp_path.parent / "dying-ffmpeg.sh"
+    fake.write_text(
+        "#!/bin/sh\nhead -c 200000 > /dev/null\n"
+        + 'i=0; while [ $i -lt 40 ]; do echo "ffmpeg noise line $i" >&2; i=$((i+1)); done\n'
+        + "echo 'muxer: disk on fire' >&2\nexit 1\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setattr(writers, "ffmpeg_exe", lambda: str(fake))
+    (tmp_path / "talk.mp4").write_bytes(b"old")
+    with pytest.raises(ExportError) as caught:
+        export_frames(
+            spec_for(tmp_path / "talk.mp4", "mp4", 320, 240, frames=60),
+            moving_square_frames(320, 240, 60),
+        )
+    message = str(caught.value)
+    assert "\n" not in message and len(message) < 400
+    assert "disk on fire" in message  # ffmpeg's last words, on the same line
+    assert leftovers(tmp_path) == ["talk.mp4"]
+    assert (tmp_path / "talk.mp4").read_bytes() == b"old"
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("png-frames", "frames"), ("png", "still.png")])
+def test_a_full_disk_while_writing_png_leaves_nothing(tmp_path, monkeypatch, fmt, name):
+    from PIL import Image as PilImage
+
+    real_save = PilImage.Image.save
+    calls = []
+
+    def save(self, fp, *args, **kwargs):
+        calls.append(fp)
+        if len(calls) == 3 or fmt == "png":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(self, fp, *args, **kwargs)
+
+    monkeypatch.setattr(PilImage.Image, "save", save)
+    frames = 5 if fmt == "png-frames" else 1
+    with pytest.raises(ExportError, match="No space left"):
+        export_frames(spec_for(tmp_path / name, fmt, frames=frames),
+                      moving_square_frames(160, 120, frames))  # fmt: skip
+    assert leftovers(tmp_path) == []
+
+
+def test_a_name_of_254_bytes_exports(tmp_path):
+    name = "n" * 250 + ".png"
+    assert len(name.encode()) == 254
+    result = export_frames(
+        spec_for(tmp_path / name, "png", frames=1), moving_square_frames(160, 120, 1)
+    )
+    assert result.path.name == name and leftovers(tmp_path) == [name]
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_the_frame_source_is_closed_before_export_frames_returns(tmp_path, fail):
+    closed = []
+
+    def frames():
+        try:
+            yield from moving_square_frames(160, 120, 20)
+        finally:
+            closed.append(True)  # what a GL frame generator restores must happen here and now
+
+    source = RecordingFrames(frames())
+    keep_going = (lambda: source.taken < 3) if fail else None
+    if fail:
+        with pytest.raises(ExportCancelled):
+            export_frames(spec_for(tmp_path / "a.mp4", "mp4", frames=10), source,
+                          keep_going=keep_going)  # fmt: skip
+    else:
+        export_frames(spec_for(tmp_path / "a.mp4", "mp4", frames=10), source)
+    assert closed == [True]
+    assert leftovers(tmp_path) == ([] if fail else ["a.mp4"])
 
 
 def test_a_failing_frame_source_propagates_and_leaves_nothing(tmp_path):

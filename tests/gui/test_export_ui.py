@@ -452,3 +452,59 @@ def test_the_text_has_a_band_of_its_own_above_the_point_and_the_paths(lecture_ru
         # and the band holds nothing but the background beside the text panel
         beside = frame[:band, int(box.right()) + 4 :, :3].reshape(-1, 3)
         assert (beside == frame[0, -1, :3]).all()
+
+
+def test_headless_export_of_a_scene_whose_run_is_longer_than_what_opening_computes(tmp_path):
+    import json
+
+    from gdviz.model.runs import SYNCHRONOUS_RUN_STEPS
+
+    scene = json.loads((REPO / "tests/data/v1/lesson-step-11.json").read_text())
+    scene["runs"][0]["max_steps"] = SYNCHRONOUS_RUN_STEPS + 50_000
+    scene["runs"][0]["tol"] = 0.0
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps(scene))
+    out = tmp_path / "long"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "gdviz", "export", "--scene", str(path), "--out", str(out),
+         "--size", "160x96", "--frames", "3", "--timing", "steps", "--no-overlay"],
+        capture_output=True, text=True, timeout=300, env=env, cwd=REPO,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert len(list(out.iterdir())) == 3  # PNG frames: no hold
+
+
+def test_a_fault_in_a_frame_ends_in_a_dialog_and_keeps_the_old_file(
+    descended, tmp_path, monkeypatch
+):
+    import gdviz.ui.exporter as exporter
+
+    window = descended
+    warnings = []
+    monkeypatch.setattr(
+        QtWidgets.QMessageBox, "warning", lambda *args: warnings.append(args[2]) or 0
+    )
+    original = exporter.render_frames
+    restored = []
+
+    def failing_frames(win, req, indices=None):
+        frames = original(win, req, indices)
+        try:
+            for i, frame in enumerate(frames):
+                if i == 4:
+                    raise TypeError("a bug in a frame")
+                yield frame
+        finally:
+            frames.close()
+            restored.append(win.doc.heads is None)
+
+    monkeypatch.setattr(exporter, "render_frames", failing_frames)
+    out = tmp_path / "talk.mp4"
+    out.write_bytes(b"old")
+    spec = ExportSpec(out, "mp4", 320, 240, 10.0, 12, "dark")
+    assert window.export(spec, FrameRequest(("descent",), 12, 320, 240)) is None
+    assert warnings and "TypeError: a bug in a frame" in warnings[0]
+    assert restored == [True]  # the document shows the cursor's steps again, at once
+    assert out.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["talk.mp4"]
+    assert window.isVisible()

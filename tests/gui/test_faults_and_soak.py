@@ -64,11 +64,14 @@ def test_a_surface_with_no_defined_value_is_refused_and_the_old_one_kept(main_wi
     window = main_window
     _apply(qtbot, window, "x^2 + y^2")
     old = window.grid
-    assert window.apply_expression("sqrt(-1 - x^2)")
+    old_source = window.doc.scene.source
+    # Refused at once, before any grid is computed: the document keeps the old surface.
+    assert not window.apply_expression("sqrt(-1 - x^2)")
     qtbot.waitUntil(lambda: window.function_panel.error_label.isVisible(), timeout=10000)
     assert "no finite value" in window.function_panel.error_label.text()
     assert window.view.isVisible()
-    assert window.grid is None or window.grid is old  # nothing garbage was drawn
+    assert window.doc.scene.source == old_source
+    assert window.grid is old  # nothing garbage was drawn
 
 
 def test_a_run_that_diverges_on_its_first_step_says_so(main_window, qtbot):
