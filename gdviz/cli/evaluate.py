@@ -14,7 +14,7 @@ from gdviz.cli.options import (
     fmt,
     from_scene,
     json_float,
-    parse_numbers,
+    parse_point,
     positive_finite,
 )
 from gdviz.core.expression import explain_nan
@@ -30,7 +30,8 @@ def _eval_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--at",
         metavar="X,Y[,Z]",
-        help="the point, e.g. 2,2.5 or -1,0; three numbers evaluate f(x, y, z), e.g. 1,3,4",
+        help="the point, e.g. 2,2.5, -1,0 or pi,pi/2 (numbers or constant expressions); "
+        "three numbers evaluate f(x, y, z), e.g. 1,3,4",
     )
     parser.add_argument(
         "--delta",
@@ -59,10 +60,10 @@ def run_eval(argv: Sequence[str]) -> int:
         raise UsageError(
             f"--at needs 2 (x,y) or 3 (x,y,z) comma-separated numbers, got {args.at!r}"
         )
-    x, y = parse_numbers(args.at, 2, "--at")
+    x, y = parse_point(args.at, 2, "--at")
     direction = None
     if args.direction is not None:  # an empty --direction is an error, not "no direction"
-        direction = parse_numbers(args.direction, 2, "--direction")
+        direction = parse_point(args.direction, 2, "--direction")
     if direction is not None and direction == (0.0, 0.0):
         raise UsageError("--direction must be a non-zero vector")
     # A window around the point that stays a real interval for |x| ~ 1e308 (x + 1 == x there).
@@ -158,7 +159,7 @@ def _run_eval_3d(args: argparse.Namespace) -> int:
     from gdviz.core.calculus import evaluate_at
     from gdviz.core.expression import parse_expression
 
-    at = parse_numbers(args.at, 3, "--at")
+    at = parse_point(args.at, 3, "--at")
     if args.direction is not None:
         raise UsageError("--direction applies to a point (x,y) of f(x, y) only")
     variables = ("x", "y", "z")

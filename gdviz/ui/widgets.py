@@ -1,10 +1,12 @@
-"""Small reusable widgets: number labels, a spin box that shows 1e-05, a log-scaled slider."""
+"""Small reusable widgets: number labels, coordinate and scientific spin boxes, a log slider."""
 
 from __future__ import annotations
 
 import math
 
 from PySide6 import QtCore, QtGui, QtWidgets
+
+from gdviz.core.numbers import VALUE_DIGITS, format_number, parse_coordinate
 
 
 def number_label(name: str, wrap: bool = False) -> QtWidgets.QLabel:
@@ -25,6 +27,71 @@ def number_box(
     box.setDecimals(decimals)
     box.setSingleStep(step)
     box.setKeyboardTracking(False)
+    box.setToolTip(tooltip)
+    return box
+
+
+class CoordinateSpinBox(QtWidgets.QDoubleSpinBox):
+    """A coordinate field that reads numbers and constant expressions ("pi", "−pi/2", "sqrt(2)").
+
+    The text is read by core's parse_coordinate (gdviz's safe expression parser), and the value
+    is kept at full precision (typing pi gives math.pi, not 3.141593). Text that cannot be read
+    is refused when Enter is pressed or the field loses focus: the value stays what it was and
+    `take_error()` returns the reason once.
+    """
+
+    def __init__(self, what: str, limit: float, parent=None, **kwargs):
+        super().__init__(parent, **kwargs)
+        self.what = what  # the field's name in messages (x, or w on the loss surface)
+        self._error = ""
+        self.setDecimals(323)  # keep full precision; the text is formatted below
+        self.setRange(-limit, limit)
+        self.setKeyboardTracking(False)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt override)
+        return format_number(value, VALUE_DIGITS)
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt override)
+        if text == self.textFromValue(self.value()):
+            return self.value()  # Enter on the shown (rounded) text keeps the exact value
+        value, error = self._read(text)
+        if error:
+            return self.value()
+        self._error = ""
+        return value
+
+    def validate(self, text: str, pos: int):
+        # Anything may be typed on the way to an expression; Enter then accepts or refuses it.
+        value, error = self._read(text)
+        state = QtGui.QValidator.Intermediate if error else QtGui.QValidator.Acceptable
+        return state, text, pos
+
+    def fixup(self, text: str) -> str:
+        _value, error = self._read(text)
+        if error:
+            self._error = error
+        return text
+
+    def take_error(self) -> str:
+        """Why the last entry was refused ("" if it was not), and forget it."""
+        error, self._error = self._error, ""
+        return error
+
+    def _read(self, text: str) -> tuple[float, str]:
+        try:
+            value = parse_coordinate(text, self.what)
+        except ValueError as err:
+            return math.nan, str(err)
+        if not self.minimum() <= value <= self.maximum():
+            shown = f"[{format_number(self.minimum())}, {format_number(self.maximum())}]"
+            return math.nan, f"{self.what}: {text.strip()[:40]!r} is outside {shown}"
+        return value, ""
+
+
+def coordinate_box(name: str, what: str, tooltip: str, limit: float = 1e9) -> CoordinateSpinBox:
+    """A coordinate field in [−limit, limit] that applies on Enter and accepts pi, sqrt(2)…"""
+    box = CoordinateSpinBox(what, limit, objectName=name)
+    box.setSingleStep(0.1)
     box.setToolTip(tooltip)
     return box
 

@@ -163,3 +163,42 @@ def test_closing_mid_computation_joins_the_worker(qtbot, gl_context):
     window.set_resolution(800)
     window.close()
     assert not window.jobs.is_running()
+
+
+def test_typing_pi_in_the_point_field_sets_x_to_pi(main_window, qtbot):
+    window = main_window
+    window.load_preset("sin-cos")
+    qtbot.waitUntil(lambda: window.grid is not None, timeout=10000)
+    panel = window.point_panel
+    y = window.point[1]
+    panel.x_box.setFocus()
+    panel.x_box.lineEdit().selectAll()
+    qtbot.keyClicks(panel.x_box.lineEdit(), "pi")
+    qtbot.keyClick(panel.x_box.lineEdit(), QtCore.Qt.Key_Return)
+    assert window.point == (math.pi, y)  # exactly math.pi, not the 7 digits shown
+    assert window.doc.scene.point == (math.pi, y)
+    assert panel.entry_error.isHidden()
+    assert float(panel.value_label.text().replace("−", "-")) == pytest.approx(
+        math.sin(math.pi) * math.cos(y), abs=1e-6
+    )
+    # The true minus (pasted: QTest types ASCII only) and a constant expression in y.
+    panel.y_box.setFocus()
+    panel.y_box.lineEdit().setText("−pi/2")
+    qtbot.keyClick(panel.y_box.lineEdit(), QtCore.Qt.Key_Return)
+    assert window.point == (math.pi, -math.pi / 2)
+
+
+@pytest.mark.parametrize("typed", ["x+1", "1/0", "__import__"])
+def test_a_bad_point_entry_says_why_and_keeps_the_point(main_window, qtbot, typed):
+    window = main_window
+    panel = window.point_panel
+    before = window.point
+    panel.x_box.setFocus()
+    panel.x_box.lineEdit().selectAll()
+    qtbot.keyClicks(panel.x_box.lineEdit(), typed)
+    qtbot.keyClick(panel.x_box.lineEdit(), QtCore.Qt.Key_Return)
+    assert window.point == before
+    assert panel.x_box.value() == before[0]
+    assert panel.entry_error.isVisible()
+    assert panel.entry_error.text().startswith("w: ")  # names the field (w on the loss surface)
+    assert typed in panel.entry_error.text()
