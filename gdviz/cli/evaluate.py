@@ -92,6 +92,9 @@ def run_eval(argv: Sequence[str]) -> int:
         "f": point.f,
         "f_x": point.f_x,
         "f_y": point.f_y,
+        # As shown: 0.0 where the raw value is below round-off (see calculus.shown_partial).
+        "f_x_shown": point.f_x_shown.value,
+        "f_y_shown": point.f_y_shown.value,
         "f_x_formula": surface.f_x.formula,
         "f_y_formula": surface.f_y.formula,
         "grad_norm": point.grad_norm,
@@ -131,8 +134,8 @@ def run_eval(argv: Sequence[str]) -> int:
         f"f_y          = {surface.f_y.formula}",
         f"at (x, y)    = ({fmt(x)}, {fmt(y)})",
         f"f            = {fmt(point.f)}",
-        f"f_x          = {fmt(point.f_x)}",
-        f"f_y          = {fmt(point.f_y)}",
+        f"f_x          = {point.f_x_shown.text(7, ascii_minus=True)}",
+        f"f_y          = {point.f_y_shown.text(7, ascii_minus=True)}",
         f"|∇f|         = {fmt(point.grad_norm)}",
         f"secant in x  : Δ = {fmt(delta)}, f({fmt(x + delta)}, {fmt(y)}) = "
         f"{fmt(sx.f_shifted)}, "

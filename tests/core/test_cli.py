@@ -81,6 +81,22 @@ def test_eval_accepts_constant_coordinates(capsys):
     assert f"f_y          = {(-math.pi / 2) ** 2 * math.cos(2 * math.pi / 3):.7g}\n" in out
 
 
+def test_eval_shows_a_derivative_below_round_off_as_zero(capsys):
+    # z = x² sin y at (π, π): ∂z/∂x = 2π sin π = 0 (float64: 7.7e−16), ∂z/∂y = π² cos π = −π².
+    code, out, err = run_cli(capsys, "eval", "--function", "x^2*sin(y)", "--at", "pi,pi")
+    assert code == 0, err
+    raw = 2 * math.pi * math.sin(math.pi)
+    assert f"f_x          = 0 (round-off: {raw:.1e})\n" in out
+    assert f"f_y          = {math.pi**2 * math.cos(math.pi):.7g}\n" in out
+    assert "f_y          = -9.869604\n" in out
+    code, out, err = run_cli(capsys, "eval", "--function", "x^2*sin(y)", "--at", "pi,pi", "--json")
+    r = json.loads(out)
+    assert r["f_x"] == raw and r["f_x_shown"] == 0.0  # machine output keeps the raw float
+    assert r["f_y"] == r["f_y_shown"] == pytest.approx(-(math.pi**2), rel=1e-15)
+    code, out, err = run_cli(capsys, "eval", "--function", "1e-20*x", "--at", "2,1")
+    assert "f_x          = 1e-20\n" in out  # genuinely small, not round-off
+
+
 def test_run_and_limit_read_constant_coordinates(capsys):
     argv = ["run", "--function", "x^2 + y^2", "--start", "pi/2,-sqrt(2)", "--steps", "1"]
     assert main(argv) == 0

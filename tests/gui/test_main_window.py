@@ -202,3 +202,21 @@ def test_a_bad_point_entry_says_why_and_keeps_the_point(main_window, qtbot, type
     assert panel.entry_error.isVisible()
     assert panel.entry_error.text().startswith("w: ")  # names the field (w on the loss surface)
     assert typed in panel.entry_error.text()
+
+
+def test_the_point_panel_shows_a_round_off_derivative_as_zero(main_window, qtbot):
+    window = main_window
+    assert window.apply_expression("x^2*sin(y)")
+    qtbot.waitUntil(lambda: window.grid is not None, timeout=10000)
+    panel = window.point_panel
+    for box in (panel.x_box, panel.y_box):
+        box.setFocus()
+        box.lineEdit().selectAll()
+        qtbot.keyClicks(box.lineEdit(), "pi")
+        qtbot.keyClick(box.lineEdit(), QtCore.Qt.Key_Return)
+    assert window.point == (math.pi, math.pi)
+    raw = 2 * math.pi * math.sin(math.pi)  # 2π sin π = 0 exactly; 7.7e−16 in float64
+    assert panel.fx_label.text() == f"0 (round-off: {raw:.1e})".replace("e-", "e−")
+    assert panel.fy_label.text() == f"{math.pi**2 * math.cos(math.pi):.7g}".replace("-", "−")
+    assert panel.fy_label.text() == "−9.869604"  # π² cos π = −π²
+    assert panel.grad_label.text() == "(0, −9.869604)"

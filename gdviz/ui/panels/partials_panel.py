@@ -171,7 +171,8 @@ class PartialsPanel(QtWidgets.QWidget):
             self.values["f"][i].setText(format_number(report.f_shifted))
             self.values["dz"][i].setText(format_number(report.delta_z))
             self.values["slope"][i].setText(format_number(report.slope))
-            self.values["exact"][i].setText(f"{fn}_{(a, b)[i]} = {format_number(report.exact)}")
+            exact = report.exact_shown.text()  # 0 (round-off: …) when below round-off
+            self.values["exact"][i].setText(f"{fn}_{(a, b)[i]} = {exact}")
             self.values["error"][i].setText(format_number(report.error, 3))
 
     def show_table(self, rows) -> None:

@@ -96,9 +96,10 @@ class PointPanel(QtWidgets.QWidget):
             with QtCore.QSignalBlocker(spin):
                 spin.setValue(value)
         self.value_label.setText(format_number(report.f))
-        self.fx_label.setText(format_number(report.f_x))
-        self.fy_label.setText(format_number(report.f_y))
-        self.grad_label.setText(f"({format_number(report.f_x)}, {format_number(report.f_y)})")
+        fx, fy = report.f_x_shown, report.f_y_shown  # 0 with a note when below round-off
+        self.fx_label.setText(fx.text())
+        self.fy_label.setText(fy.text())
+        self.grad_label.setText(f"({format_number(fx.value)}, {format_number(fy.value)})")
         self.norm_label.setText(format_number(report.grad_norm))
         defined = math.isfinite(report.f)
         self.domain_label.setText("" if defined else "The function is not defined at this point.")
