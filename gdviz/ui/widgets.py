@@ -1,4 +1,4 @@
-"""Small reusable widgets: number labels, coordinate and scientific spin boxes, a log slider."""
+"""Small reusable widgets: number labels; spin boxes, dials and sliders that wheel when focused."""
 
 from __future__ import annotations
 
@@ -7,6 +7,57 @@ import math
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gdviz.core.numbers import VALUE_DIGITS, format_number, parse_coordinate
+
+
+class _WheelWhenFocused:
+    """Mixin: the wheel changes the value only once the widget has the focus (a click or Tab).
+
+    Before that the wheel event is ignored, so Qt passes it on to the parent and the panel's
+    scroll area scrolls (u once jumped to 257.6° while the panel was being scrolled). With
+    Qt.StrongFocus the wheel itself does not give the focus (spin boxes default to WheelFocus).
+    """
+
+    def wheelEvent(self, event: QtGui.QWheelEvent) -> None:  # noqa: N802 (Qt override)
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
+def _take_focus_by_click_or_tab(widget: QtWidgets.QWidget) -> None:
+    widget.setFocusPolicy(QtCore.Qt.StrongFocus)
+
+
+class SpinBox(_WheelWhenFocused, QtWidgets.QSpinBox):
+    """A QSpinBox for the side panels: the wheel scrolls the panel until it has the focus."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _take_focus_by_click_or_tab(self)
+
+
+class DoubleSpinBox(_WheelWhenFocused, QtWidgets.QDoubleSpinBox):
+    """A QDoubleSpinBox for the side panels: the wheel scrolls the panel until it has the focus."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _take_focus_by_click_or_tab(self)
+
+
+class ComboBox(_WheelWhenFocused, QtWidgets.QComboBox):
+    """A QComboBox for the side panels: the wheel scrolls the panel until it has the focus."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _take_focus_by_click_or_tab(self)
+
+
+class Dial(_WheelWhenFocused, QtWidgets.QDial):
+    """A QDial for the side panels: the wheel scrolls the panel until it has the focus."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _take_focus_by_click_or_tab(self)
 
 
 def number_label(name: str, wrap: bool = False) -> QtWidgets.QLabel:
@@ -22,7 +73,7 @@ def number_box(
     name: str, tooltip: str, limit: float = 1e6, decimals: int = 6, step: float = 0.1
 ) -> QtWidgets.QDoubleSpinBox:
     """A spin box for a coordinate in [−limit, limit] that applies on Enter, not per keystroke."""
-    box = QtWidgets.QDoubleSpinBox(objectName=name)
+    box = DoubleSpinBox(objectName=name)
     box.setRange(-limit, limit)
     box.setDecimals(decimals)
     box.setSingleStep(step)
@@ -31,7 +82,7 @@ def number_box(
     return box
 
 
-class CoordinateSpinBox(QtWidgets.QDoubleSpinBox):
+class CoordinateSpinBox(DoubleSpinBox):
     """A coordinate field that reads numbers and constant expressions ("pi", "−pi/2", "sqrt(2)").
 
     The text is read by core's parse_coordinate (gdviz's safe expression parser), and the value
@@ -103,7 +154,7 @@ def pin_check(name: str) -> QtWidgets.QCheckBox:
     return check
 
 
-class ScientificSpinBox(QtWidgets.QDoubleSpinBox):
+class ScientificSpinBox(DoubleSpinBox):
     """A double spin box that prints and reads numbers such as 0.01, 1e-05 or 2.5e-3.
 
     Up/down multiply or divide by a step factor (log steps suit learning rates and tolerances).
@@ -152,7 +203,7 @@ class ScientificSpinBox(QtWidgets.QDoubleSpinBox):
         self.editingFinished.emit()
 
 
-class LogSlider(QtWidgets.QSlider):
+class LogSlider(_WheelWhenFocused, QtWidgets.QSlider):
     """A horizontal slider over [minimum, maximum] on a log scale; emits `log_value_changed`."""
 
     log_value_changed = QtCore.Signal(float)
@@ -160,6 +211,7 @@ class LogSlider(QtWidgets.QSlider):
 
     def __init__(self, minimum: float, maximum: float, parent=None, **kwargs):
         super().__init__(QtCore.Qt.Horizontal, parent, **kwargs)
+        _take_focus_by_click_or_tab(self)
         self._lo, self._hi = math.log10(minimum), math.log10(maximum)
         self.setRange(0, self.TICKS)
         self.valueChanged.connect(self._on_value_changed)

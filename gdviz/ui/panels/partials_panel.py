@@ -8,7 +8,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.numbers import format_number
 from gdviz.ui import theme
-from gdviz.ui.widgets import LogSlider, ScientificSpinBox, number_label, pin_check
+from gdviz.ui.widgets import ComboBox, LogSlider, ScientificSpinBox, number_label, pin_check
 
 DELTA_MIN, DELTA_MAX = 1e-10, 1.0
 SHRINK_FRAME_MS = 50
@@ -82,7 +82,7 @@ class PartialsPanel(QtWidgets.QWidget):
 
         table_row = QtWidgets.QHBoxLayout()
         table_row.addWidget(QtWidgets.QLabel("Convergence as Δ → 0, in"))
-        self.axis_combo = QtWidgets.QComboBox(objectName="tableAxis")
+        self.axis_combo = ComboBox(objectName="tableAxis")
         self.axis_combo.addItem("x", "x")
         self.axis_combo.addItem("y", "y")
         self.axis_combo.currentIndexChanged.connect(
