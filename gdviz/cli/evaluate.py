@@ -14,7 +14,7 @@ from gdviz.cli.options import (
     fmt,
     from_scene,
     json_float,
-    parse_numbers,
+    parse_point,
     positive_finite,
 )
 from gdviz.core.expression import explain_nan
@@ -30,7 +30,8 @@ def _eval_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--at",
         metavar="X,Y[,Z]",
-        help="the point, e.g. 2,2.5 or -1,0; three numbers evaluate f(x, y, z), e.g. 1,3,4",
+        help="the point, e.g. 2,2.5, -1,0 or pi,pi/2 (numbers or constant expressions); "
+        "three numbers evaluate f(x, y, z), e.g. 1,3,4",
     )
     parser.add_argument(
         "--delta",
@@ -59,10 +60,10 @@ def run_eval(argv: Sequence[str]) -> int:
         raise UsageError(
             f"--at needs 2 (x,y) or 3 (x,y,z) comma-separated numbers, got {args.at!r}"
         )
-    x, y = parse_numbers(args.at, 2, "--at")
+    x, y = parse_point(args.at, 2, "--at")
     direction = None
     if args.direction is not None:  # an empty --direction is an error, not "no direction"
-        direction = parse_numbers(args.direction, 2, "--direction")
+        direction = parse_point(args.direction, 2, "--direction")
     if direction is not None and direction == (0.0, 0.0):
         raise UsageError("--direction must be a non-zero vector")
     # A window around the point that stays a real interval for |x| ~ 1e308 (x + 1 == x there).
@@ -91,6 +92,9 @@ def run_eval(argv: Sequence[str]) -> int:
         "f": point.f,
         "f_x": point.f_x,
         "f_y": point.f_y,
+        # As shown: 0.0 where the raw value is below round-off (see calculus.shown_partial).
+        "f_x_shown": point.f_x_shown.value,
+        "f_y_shown": point.f_y_shown.value,
         "f_x_formula": surface.f_x.formula,
         "f_y_formula": surface.f_y.formula,
         "grad_norm": point.grad_norm,
@@ -130,8 +134,8 @@ def run_eval(argv: Sequence[str]) -> int:
         f"f_y          = {surface.f_y.formula}",
         f"at (x, y)    = ({fmt(x)}, {fmt(y)})",
         f"f            = {fmt(point.f)}",
-        f"f_x          = {fmt(point.f_x)}",
-        f"f_y          = {fmt(point.f_y)}",
+        f"f_x          = {point.f_x_shown.text(7, ascii_minus=True)}",
+        f"f_y          = {point.f_y_shown.text(7, ascii_minus=True)}",
         f"|∇f|         = {fmt(point.grad_norm)}",
         f"secant in x  : Δ = {fmt(delta)}, f({fmt(x + delta)}, {fmt(y)}) = "
         f"{fmt(sx.f_shifted)}, "
@@ -158,7 +162,7 @@ def _run_eval_3d(args: argparse.Namespace) -> int:
     from gdviz.core.calculus import evaluate_at
     from gdviz.core.expression import parse_expression
 
-    at = parse_numbers(args.at, 3, "--at")
+    at = parse_point(args.at, 3, "--at")
     if args.direction is not None:
         raise UsageError("--direction applies to a point (x,y) of f(x, y) only")
     variables = ("x", "y", "z")

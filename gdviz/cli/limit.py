@@ -15,7 +15,7 @@ from gdviz.cli.options import (
     fmt,
     from_scene,
     json_float,
-    parse_numbers,
+    parse_point,
     value_text,
 )
 from gdviz.core.numbers import parse_limit_point
@@ -30,7 +30,9 @@ def _limit_parser() -> argparse.ArgumentParser:
     parser.add_argument("--function", metavar="EXPR", help="f(x, y), or g(x)")
     add_scene_option(parser, "the function and the limit point of a saved scene")
     parser.add_argument(
-        "--at", metavar="X0,Y0", help="the point (with --one-variable: A, inf, -inf)"
+        "--at",
+        metavar="X0,Y0",
+        help="the point, e.g. 0,0 or pi,0 (with --one-variable: A, inf, -inf)",
     )
     parser.add_argument(
         "--slope", action="append", default=[], metavar="M", help="the line y − y0 = M(x − x0)"
@@ -98,7 +100,7 @@ def run_limit(argv: Sequence[str]) -> int:
         raise UsageError(
             f"--at needs 2 comma-separated numbers X0,Y0 (or use --one-variable), got {args.at!r}"
         )
-    x0, y0 = parse_numbers(args.at, 2, "--at")
+    x0, y0 = parse_point(args.at, 2, "--at")
     expression = parse_expression(args.function, ("x", "y"))
     results = [limit_along(expression, x0, y0, path) for path in _limit_paths(args)]
     verdict = limit_verdict(results)

@@ -6,7 +6,7 @@ import argparse
 import math
 from collections.abc import Sequence
 
-from gdviz.core.numbers import format_number, parse_number
+from gdviz.core.numbers import format_number, parse_coordinate, parse_number
 from gdviz.core.optimizers import HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_NAMES
 
 # verb -> (module, function): each verb is imported only when it runs.
@@ -62,6 +62,20 @@ def parse_numbers(text: str, count: int, what: str) -> tuple[float, ...]:
         raise UsageError(f"{what} needs {count} comma-separated numbers, got {text[:80]!r}")
     try:
         return tuple(parse_number(part, what) for part in parts)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
+def parse_point(text: str, count: int, what: str) -> tuple[float, ...]:
+    """Parse 'A,B' (count coordinates, comma separated) into finite floats, or raise UsageError.
+
+    Each coordinate is a number or a constant expression such as pi, -pi/2 or sqrt(2).
+    """
+    parts = text.split(",")
+    if len(parts) != count:
+        raise UsageError(f"{what} needs {count} comma-separated numbers, got {text[:80]!r}")
+    try:
+        return tuple(parse_coordinate(part, what) for part in parts)
     except ValueError as err:
         raise UsageError(str(err)) from None
 
@@ -145,7 +159,9 @@ def add_source_and_run_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             f"--{spec.name}", metavar="V", help=f"{spec.help}{users}; default: torch's"
         )
-    parser.add_argument("--start", metavar="X,Y", help="start point (default: the preset's)")
+    parser.add_argument(
+        "--start", metavar="X,Y", help="start point, e.g. 1,-1.5 or pi/2,0 (default: the preset's)"
+    )
     parser.add_argument("--steps", default="1000", metavar="N", help="max steps (default 1000)")
     parser.add_argument("--tol", default="1e-6", metavar="T", help="stop when |∇f| < T (1e-6)")
     parser.add_argument(
@@ -250,7 +266,7 @@ def optimizer_from_args(args: argparse.Namespace):
 
 def start_from_args(args: argparse.Namespace, suggested) -> tuple[float, float]:
     if args.start is not None:
-        return parse_numbers(args.start, 2, "--start")
+        return parse_point(args.start, 2, "--start")
     if suggested is not None:
         return suggested
     raise UsageError("--start X,Y is needed with --function")

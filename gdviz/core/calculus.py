@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import math
+import sys
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 import numpy as np
+import sympy
 
-from gdviz.core.expression import Expression, explain_nan, parse_expression
+from gdviz.core.expression import (
+    Expression,
+    RealAbs,
+    explain_nan,
+    formula_of,
+    parse_expression,
+)
+from gdviz.core.numbers import VALUE_DIGITS, format_number
 
 
 class ValueAndGradient(Protocol):
@@ -21,9 +31,38 @@ class ValueAndGradient(Protocol):
     ) -> tuple[np.ndarray, np.ndarray]: ...
 
 
+# A value this many float64 round-off units (eps) of its scale is shown as 0 (see shown_partial).
+ROUNDOFF_FACTOR = 16
+
+
+@dataclass(frozen=True)
+class ShownValue:
+    """A computed number as gdviz shows it: 0 when it is zero up to round-off, with a note.
+
+    `raw` is the float64 result; `value` is what panels and the CLI show (0.0 when `raw` is
+    within `bound`, the round-off estimate of shown_partial, else `raw`).
+    """
+
+    raw: float
+    value: float
+    bound: float = 0.0
+
+    @property
+    def is_roundoff(self) -> bool:
+        """True when a nonzero float64 result is shown as 0 (it is below round-off)."""
+        return self.raw != 0.0 and self.value == 0.0
+
+    def text(self, digits: int = VALUE_DIGITS, ascii_minus: bool = False) -> str:
+        """ "0 (round-off: 7.7e−16)" when zeroed, else the raw value to `digits` digits."""
+        if self.is_roundoff:
+            return f"0 (round-off: {format_number(self.raw, 2, ascii_minus)})"
+        return format_number(self.raw, digits, ascii_minus)
+
+
 @dataclass(frozen=True)
 class PointReport:
-    """f and its gradient at (x, y)."""
+    """f and its gradient at (x, y); f_x_shown, f_y_shown are the partials as shown (0 when
+    they are zero up to round-off, see shown_partial)."""
 
     x: float
     y: float
@@ -31,6 +70,14 @@ class PointReport:
     f_x: float
     f_y: float
     grad_norm: float
+    f_x_shown: ShownValue | None = None
+    f_y_shown: ShownValue | None = None
+
+    def __post_init__(self) -> None:
+        if self.f_x_shown is None:
+            object.__setattr__(self, "f_x_shown", ShownValue(self.f_x, self.f_x))
+        if self.f_y_shown is None:
+            object.__setattr__(self, "f_y_shown", ShownValue(self.f_y, self.f_y))
 
 
 @dataclass(frozen=True)
@@ -46,6 +93,11 @@ class SecantReport:
     error: float
     axis: str = "x"
     point: tuple[float, float] = (math.nan, math.nan)
+    exact_shown: ShownValue | None = None  # `exact` as shown: 0 when below round-off
+
+    def __post_init__(self) -> None:
+        if self.exact_shown is None:
+            object.__setattr__(self, "exact_shown", ShownValue(self.exact, self.exact))
 
 
 @dataclass(frozen=True)
@@ -114,7 +166,60 @@ def point_report(surface: ValueAndGradient | Expression, x: float, y: float) -> 
     s = _surface(surface)
     x, y = _finite("x", x), _finite("y", y)
     f_x, f_y = _gradient(s, x, y)
-    return PointReport(x, y, _value(s, x, y), f_x, f_y, math.hypot(f_x, f_y))
+    shown = (shown_partial(s, x, y, "x", f_x), shown_partial(s, x, y, "y", f_y))
+    return PointReport(x, y, _value(s, x, y), f_x, f_y, math.hypot(f_x, f_y), *shown)
+
+
+def shown_partial(
+    surface: ValueAndGradient | Expression, x: float, y: float, axis: str, raw: float
+) -> ShownValue:
+    """The partial derivative ∂f/∂axis = `raw` at (x, y) as gdviz shows it.
+
+    It is shown as 0 when it is zero symbolically, or when |raw| is within round-off:
+        |raw| ≤ 16·eps·(Σ|tᵢ| + |∂d/∂x|·|x| + |∂d/∂y|·|y|),
+    where d is the derivative's formula, tᵢ its additive terms at the point (the cancellation
+    an evaluation can suffer) and the second-derivative part is how much d moves when x and
+    y are rounded to float64 (π is not a float: at (π, π), 2x·sin y is 7.7e−16, not 0).
+    A derivative that is small at every scale (1e−20·x) is not zeroed. Surfaces without a
+    formula (the log loss) are shown as computed.
+    """
+    raw = float(raw)
+    expression = _expression_of(surface)
+    if expression is None or raw == 0.0 or not math.isfinite(raw):
+        return ShownValue(raw, raw)
+    variable = expression.variables[0 if axis == "x" else 1]
+    d = expression.derivative(variable)
+    if d.sympy_expr.is_zero:
+        return ShownValue(raw, 0.0, abs(raw))
+    magnitude, d_a, d_b = _roundoff_parts(d)
+    scale = magnitude.evaluate_scalar(x, y)
+    scale += abs(d_a.evaluate_scalar(x, y)) * abs(x) + abs(d_b.evaluate_scalar(x, y)) * abs(y)
+    bound = ROUNDOFF_FACTOR * sys.float_info.epsilon * scale
+    if math.isfinite(bound) and abs(raw) <= bound:
+        return ShownValue(raw, 0.0, bound)
+    return ShownValue(raw, raw, bound)
+
+
+def _expression_of(surface: ValueAndGradient | Expression) -> Expression | None:
+    if isinstance(surface, Expression):
+        return surface if len(surface.variables) == 2 else None
+    expression = getattr(surface, "expression", None)
+    if isinstance(expression, Expression) and len(expression.variables) == 2:
+        return expression
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _roundoff_parts(d: Expression) -> tuple[Expression, Expression, Expression]:
+    """(Σ|terms of d|, ∂d/∂a, ∂d/∂b) for shown_partial, built once per derivative."""
+    terms = sympy.Add.make_args(d.sympy_expr)
+    magnitude = sympy.Add(*(RealAbs(t) for t in terms))
+    a, b = d.variables
+    return (
+        Expression(formula_of(magnitude), d.variables, magnitude),
+        d.derivative(a),
+        d.derivative(b),
+    )
 
 
 def _secant(
@@ -130,7 +235,9 @@ def _secant(
     slope = delta_z / delta
     f_x, f_y = _gradient(s, x, y)
     exact = f_x if axis == "x" else f_y
-    return SecantReport(delta, f0, f_shifted, delta_z, slope, exact, slope - exact, axis, shifted)
+    shown = shown_partial(s, x, y, axis, exact)
+    error = slope - exact
+    return SecantReport(delta, f0, f_shifted, delta_z, slope, exact, error, axis, shifted, shown)
 
 
 def secant_x(

@@ -43,14 +43,57 @@ def parse_number_list(text: str, what: str) -> list[float]:
     return [parse_number(part, what) for part in text.split(",") if part.strip()]
 
 
+def parse_coordinate(text: str, what: str = "coordinate") -> float:
+    """A coordinate as typed: a number ("−0.5", "1e-3") or a constant expression ("pi",
+    "−pi/2", "sqrt(2)", "2*pi/3", "e"); ValueError naming `what` otherwise.
+
+    A constant expression goes through gdviz's own allowlist parser (never eval/sympify) and
+    is evaluated by its scalar compiler; one that uses x or y, or is not finite, is refused.
+    """
+    shown = text.strip()[:40]
+    cleaned = text.strip().replace(TRUE_MINUS, "-")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        pass
+    else:
+        if not math.isfinite(value):
+            raise ValueError(f"{what}: {shown!r} must be a finite number")
+        return value
+    if not cleaned:
+        raise ValueError(f"{what}: empty; type a number or a constant such as pi/2")
+    # Imported here so that reading plain numbers does not load sympy.
+    from gdviz.core.expression import ExpressionError, parse_expression
+
+    try:
+        expression = parse_expression(text, ("x", "y"))
+    except ExpressionError as err:
+        raise ValueError(
+            f"{what}: {shown!r} is not a number or a constant expression ({err})"
+        ) from None
+    used = sorted(symbol.name for symbol in expression.sympy_expr.free_symbols)
+    if used:
+        raise ValueError(
+            f"{what}: {shown!r} uses {' and '.join(used)}; a coordinate must be a number "
+            "or a constant expression such as pi/2"
+        )
+    value = expression.evaluate_scalar(0.0, 0.0)
+    if not math.isfinite(value):
+        raise ValueError(f"{what}: {shown!r} is not a finite number")
+    return value
+
+
 def parse_limit_point(text: str, what: str = "a") -> float:
-    """Where a one-variable limit is taken: a number, or inf / +inf / -inf / ∞ / −∞."""
+    """Where a one-variable limit is taken: a number, a constant expression such as pi/2
+    (see parse_coordinate), or inf / +inf / -inf / ∞ / −∞."""
     cleaned = text.strip().replace(TRUE_MINUS, "-").replace("∞", "inf").lower()
     if cleaned in ("inf", "+inf", "infinity", "+infinity"):
         return math.inf
     if cleaned in ("-inf", "-infinity"):
         return -math.inf
     try:
-        return parse_number(cleaned, what)
-    except ValueError:
-        raise ValueError(f"{what} must be a number or ±∞, got {text.strip()[:40]!r}") from None
+        return parse_coordinate(text.strip().replace("∞", "inf"), what)
+    except ValueError as err:
+        raise ValueError(
+            f"{what} must be a number or ±∞ (or a constant such as pi/2); {err}"
+        ) from None

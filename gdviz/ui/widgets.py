@@ -1,10 +1,63 @@
-"""Small reusable widgets: number labels, a spin box that shows 1e-05, a log-scaled slider."""
+"""Small reusable widgets: number labels; spin boxes, dials and sliders that wheel when focused."""
 
 from __future__ import annotations
 
 import math
 
 from PySide6 import QtCore, QtGui, QtWidgets
+
+from gdviz.core.numbers import VALUE_DIGITS, format_number, parse_coordinate
+
+
+class _WheelWhenFocused:
+    """Mixin: the wheel changes the value only once the widget has the focus (a click or Tab).
+
+    Before that the wheel event is ignored, so Qt passes it on to the parent and the panel's
+    scroll area scrolls (u once jumped to 257.6° while the panel was being scrolled). With
+    Qt.StrongFocus the wheel itself does not give the focus (spin boxes default to WheelFocus).
+    """
+
+    def wheelEvent(self, event: QtGui.QWheelEvent) -> None:  # noqa: N802 (Qt override)
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
+def _take_focus_by_click_or_tab(widget: QtWidgets.QWidget) -> None:
+    widget.setFocusPolicy(QtCore.Qt.StrongFocus)
+
+
+class SpinBox(_WheelWhenFocused, QtWidgets.QSpinBox):
+    """A QSpinBox for the side panels: the wheel scrolls the panel until it has the focus."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _take_focus_by_click_or_tab(self)
+
+
+class DoubleSpinBox(_WheelWhenFocused, QtWidgets.QDoubleSpinBox):
+    """A QDoubleSpinBox for the side panels: the wheel scrolls the panel until it has the focus."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _take_focus_by_click_or_tab(self)
+
+
+class ComboBox(_WheelWhenFocused, QtWidgets.QComboBox):
+    """A QComboBox for the side panels: the wheel scrolls the panel until it has the focus."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _take_focus_by_click_or_tab(self)
+
+
+class Dial(_WheelWhenFocused, QtWidgets.QDial):
+    """A QDial for the side panels: the wheel scrolls the panel until it has the focus."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _take_focus_by_click_or_tab(self)
 
 
 def number_label(name: str, wrap: bool = False) -> QtWidgets.QLabel:
@@ -20,11 +73,76 @@ def number_box(
     name: str, tooltip: str, limit: float = 1e6, decimals: int = 6, step: float = 0.1
 ) -> QtWidgets.QDoubleSpinBox:
     """A spin box for a coordinate in [−limit, limit] that applies on Enter, not per keystroke."""
-    box = QtWidgets.QDoubleSpinBox(objectName=name)
+    box = DoubleSpinBox(objectName=name)
     box.setRange(-limit, limit)
     box.setDecimals(decimals)
     box.setSingleStep(step)
     box.setKeyboardTracking(False)
+    box.setToolTip(tooltip)
+    return box
+
+
+class CoordinateSpinBox(DoubleSpinBox):
+    """A coordinate field that reads numbers and constant expressions ("pi", "−pi/2", "sqrt(2)").
+
+    The text is read by core's parse_coordinate (gdviz's safe expression parser), and the value
+    is kept at full precision (typing pi gives math.pi, not 3.141593). Text that cannot be read
+    is refused when Enter is pressed or the field loses focus: the value stays what it was and
+    `take_error()` returns the reason once.
+    """
+
+    def __init__(self, what: str, limit: float, parent=None, **kwargs):
+        super().__init__(parent, **kwargs)
+        self.what = what  # the field's name in messages (x, or w on the loss surface)
+        self._error = ""
+        self.setDecimals(323)  # keep full precision; the text is formatted below
+        self.setRange(-limit, limit)
+        self.setKeyboardTracking(False)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt override)
+        return format_number(value, VALUE_DIGITS)
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt override)
+        if text == self.textFromValue(self.value()):
+            return self.value()  # Enter on the shown (rounded) text keeps the exact value
+        value, error = self._read(text)
+        if error:
+            return self.value()
+        self._error = ""
+        return value
+
+    def validate(self, text: str, pos: int):
+        # Anything may be typed on the way to an expression; Enter then accepts or refuses it.
+        value, error = self._read(text)
+        state = QtGui.QValidator.Intermediate if error else QtGui.QValidator.Acceptable
+        return state, text, pos
+
+    def fixup(self, text: str) -> str:
+        _value, error = self._read(text)
+        if error:
+            self._error = error
+        return text
+
+    def take_error(self) -> str:
+        """Why the last entry was refused ("" if it was not), and forget it."""
+        error, self._error = self._error, ""
+        return error
+
+    def _read(self, text: str) -> tuple[float, str]:
+        try:
+            value = parse_coordinate(text, self.what)
+        except ValueError as err:
+            return math.nan, str(err)
+        if not self.minimum() <= value <= self.maximum():
+            shown = f"[{format_number(self.minimum())}, {format_number(self.maximum())}]"
+            return math.nan, f"{self.what}: {text.strip()[:40]!r} is outside {shown}"
+        return value, ""
+
+
+def coordinate_box(name: str, what: str, tooltip: str, limit: float = 1e9) -> CoordinateSpinBox:
+    """A coordinate field in [−limit, limit] that applies on Enter and accepts pi, sqrt(2)…"""
+    box = CoordinateSpinBox(what, limit, objectName=name)
+    box.setSingleStep(0.1)
     box.setToolTip(tooltip)
     return box
 
@@ -36,7 +154,7 @@ def pin_check(name: str) -> QtWidgets.QCheckBox:
     return check
 
 
-class ScientificSpinBox(QtWidgets.QDoubleSpinBox):
+class ScientificSpinBox(DoubleSpinBox):
     """A double spin box that prints and reads numbers such as 0.01, 1e-05 or 2.5e-3.
 
     Up/down multiply or divide by a step factor (log steps suit learning rates and tolerances).
@@ -85,7 +203,7 @@ class ScientificSpinBox(QtWidgets.QDoubleSpinBox):
         self.editingFinished.emit()
 
 
-class LogSlider(QtWidgets.QSlider):
+class LogSlider(_WheelWhenFocused, QtWidgets.QSlider):
     """A horizontal slider over [minimum, maximum] on a log scale; emits `log_value_changed`."""
 
     log_value_changed = QtCore.Signal(float)
@@ -93,6 +211,7 @@ class LogSlider(QtWidgets.QSlider):
 
     def __init__(self, minimum: float, maximum: float, parent=None, **kwargs):
         super().__init__(QtCore.Qt.Horizontal, parent, **kwargs)
+        _take_focus_by_click_or_tab(self)
         self._lo, self._hi = math.log10(minimum), math.log10(maximum)
         self.setRange(0, self.TICKS)
         self.valueChanged.connect(self._on_value_changed)

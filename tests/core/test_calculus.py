@@ -220,3 +220,44 @@ def test_reports_are_immutable() -> None:
 def test_expression_needs_two_variables() -> None:
     with pytest.raises(ValueError, match="two variables"):
         point_report(parse_expression("x + y + z", ("x", "y", "z")), 1, 2)
+
+
+def test_a_derivative_zero_up_to_round_off_is_shown_as_zero() -> None:
+    # z = x² sin y at (π, π): ∂z/∂x = 2π sin π = 0 exactly, but float64 π is not π, so the
+    # computed value is 2π·sin(fl(π)) ≈ 7.7e−16 (ERRATA: "0 (float64: 7.7e-16, round-off)").
+    r = point_report(parse_expression("x^2*sin(y)"), math.pi, math.pi)
+    assert r.f_x == 2 * math.pi * math.sin(math.pi) != 0.0  # the raw value is kept
+    assert r.f_x_shown.value == 0.0 and r.f_x_shown.is_roundoff
+    shown_raw = f"{abs(r.f_x):.1e}".replace("-", "−")
+    assert r.f_x_shown.text() == f"0 (round-off: {shown_raw})"
+    # ∂z/∂y = π² cos π = −π² is far above round-off: shown as computed, to 7 digits.
+    assert r.f_y_shown.value == r.f_y == pytest.approx(-(math.pi**2), rel=1e-15)
+    assert r.f_y_shown.text() == "−9.869604"
+    assert not r.f_y_shown.is_roundoff
+    s = secant_x(parse_expression("x^2*sin(y)"), math.pi, math.pi, 0.2)
+    assert s.exact == r.f_x and s.exact_shown.value == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "x", "y", "expected"),
+    [
+        ("1e-20*x", 3.0, 2.0, 1e-20),  # small at every scale: a real value, not round-off
+        ("1e-20*x*y", 1e-3, 2.0, 2e-20),
+        ("x^2", 1e-12, 0.0, 2e-12),
+        ("exp(-x^2)", 20.0, 0.0, -40.0 * math.exp(-400.0)),
+    ],
+)
+def test_a_small_but_real_derivative_is_not_zeroed(text, x, y, expected) -> None:
+    r = point_report(parse_expression(text), x, y)
+    assert r.f_x == pytest.approx(expected, rel=1e-12)
+    assert r.f_x_shown.value == r.f_x and not r.f_x_shown.is_roundoff
+
+
+def test_the_loss_surface_shows_its_partials_as_computed() -> None:
+    from gdviz.core.logistic import Dataset
+    from gdviz.core.surfaces import LogisticLossSurface
+    from gdviz.core.window import Window
+
+    surface = LogisticLossSurface(Dataset.lecture(), Window(-1, 6, -32, 10))
+    r = point_report(surface, 4.0, 5.0)
+    assert (r.f_x_shown.value, r.f_y_shown.value) == (r.f_x, r.f_y)

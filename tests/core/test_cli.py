@@ -68,9 +68,56 @@ def test_eval_accepts_negative_coordinates_as_typed(capsys):
     assert r["f_y"] == pytest.approx(1.0)
 
 
+def test_eval_accepts_constant_coordinates(capsys):
+    code, out, err = run_cli(capsys, "eval", "--function", "x^2*sin(y)", "--at", "pi,pi", "--json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["at"] == [math.pi, math.pi]
+    assert r["f"] == pytest.approx(math.pi**2 * math.sin(math.pi), abs=1e-14)
+    assert r["f_x"] == pytest.approx(2 * math.pi * math.sin(math.pi), abs=1e-14)
+    assert r["f_y"] == pytest.approx(math.pi**2 * math.cos(math.pi), rel=1e-12)
+    code, out, err = run_cli(capsys, "eval", "--function", "x^2*sin(y)", "--at", "−pi/2,2*pi/3")
+    assert code == 0, err
+    assert f"f_y          = {(-math.pi / 2) ** 2 * math.cos(2 * math.pi / 3):.7g}\n" in out
+
+
+def test_eval_shows_a_derivative_below_round_off_as_zero(capsys):
+    # z = x² sin y at (π, π): ∂z/∂x = 2π sin π = 0 (float64: 7.7e−16), ∂z/∂y = π² cos π = −π².
+    code, out, err = run_cli(capsys, "eval", "--function", "x^2*sin(y)", "--at", "pi,pi")
+    assert code == 0, err
+    raw = 2 * math.pi * math.sin(math.pi)
+    assert f"f_x          = 0 (round-off: {raw:.1e})\n" in out
+    assert f"f_y          = {math.pi**2 * math.cos(math.pi):.7g}\n" in out
+    assert "f_y          = -9.869604\n" in out
+    code, out, err = run_cli(capsys, "eval", "--function", "x^2*sin(y)", "--at", "pi,pi", "--json")
+    r = json.loads(out)
+    assert r["f_x"] == raw and r["f_x_shown"] == 0.0  # machine output keeps the raw float
+    assert r["f_y"] == r["f_y_shown"] == pytest.approx(-(math.pi**2), rel=1e-15)
+    code, out, err = run_cli(capsys, "eval", "--function", "1e-20*x", "--at", "2,1")
+    assert "f_x          = 1e-20\n" in out  # genuinely small, not round-off
+
+
+def test_run_and_limit_read_constant_coordinates(capsys):
+    argv = ["run", "--function", "x^2 + y^2", "--start", "pi/2,-sqrt(2)", "--steps", "1"]
+    assert main(argv) == 0
+    rows = capsys.readouterr().out.strip().splitlines()
+    assert rows[1].startswith(f"0,{math.pi / 2!r},{-math.sqrt(2)!r},")
+    code, out, err = run_cli(capsys, "limit", "--function", "sin(x)*y", "--at", "pi/2,1", "--json")
+    assert code == 0, err
+    assert json.loads(out)["at"] == [math.pi / 2, 1.0]
+    code, out, err = run_cli(
+        capsys, "limit", "--function", "sin(x)/x", "--one-variable", "--at", "pi", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["at"] == math.pi
+
+
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
+        (["eval", "--function", "x", "--at", "x+1,0"], "--at: 'x+1' uses x"),
+        (["eval", "--function", "x", "--at", "1,1/0"], "division by zero"),
+        (["run", "--function", "x", "--start", "1,__import__"], "--start: '__import__'"),
         (["eval", "--function", "sin(x", "--at", "1,2"], "invalid expression"),
         (["eval", "--function", "__import__('os')", "--at", "1,2"], "invalid expression"),
         (["eval", "--function", "x", "--at", "1"], "--at needs 2"),

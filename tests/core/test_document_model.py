@@ -199,8 +199,8 @@ def test_constructions_are_drawn_while_their_tool_is_active_or_pinned():
 def test_a_lesson_step_sets_what_it_names_and_its_numbers_follow():
     doc = Document()
     lesson = default_lesson()
-    step = lesson.steps[8]  # partial derivatives of sin x · cos y at (2, 2.5)
-    doc.apply_fields(step.scene, step.fields, label="Lesson step 9")
+    step = lesson.steps[10]  # partial derivatives of sin x · cos y at (2, 2.5)
+    doc.apply_fields(step.scene, step.fields, label="Lesson step 11")
     assert doc.point == (2.0, 2.5) and doc.scene.delta == 0.2 and doc.scene.tool == "partials"
     assert doc.drawn_constructions() == ("partials",)
     sx, sy = secant_x(doc.surface, 2, 2.5, 0.2), secant_y(doc.surface, 2, 2.5, 0.2)
@@ -212,10 +212,10 @@ def test_a_lesson_step_sets_what_it_names_and_its_numbers_follow():
     doc.apply_fields(partial, ("point",))  # a step that names only the point
     assert doc.point == (1.0, 1.0) and doc.scene.delta == 0.2
 
-    doc.apply_fields(lesson.steps[7].scene, lesson.steps[7].fields)  # g′(x): √x at 4
+    doc.apply_fields(lesson.steps[8].scene, lesson.steps[8].fields)  # g′(x): √x at 4
     assert doc.scene.derivative == DerivativeSpec("sqrt(x)", 4.0, 1.0)
     assert doc.scene.tool == "derivative"
-    doc.apply_fields(lesson.steps[10].scene, lesson.steps[10].fields)  # descent from (4, 5)
+    doc.apply_fields(lesson.steps[12].scene, lesson.steps[12].fields)  # descent from (4, 5)
     (record,) = doc.runs.values()
     assert len(record.history) == 20001 and record.history.step(1).point == pytest.approx(
         (3.9175, 4.995), abs=1e-12
@@ -224,8 +224,8 @@ def test_a_lesson_step_sets_what_it_names_and_its_numbers_follow():
     assert 24 < -b / w < 27  # the boundary the caption says the run settles at
 
 
-def test_step_9_prints_the_true_f_of_2_and_2_7():
-    step = default_lesson().steps[8]
+def test_step_11_prints_the_true_f_of_2_and_2_7():
+    step = default_lesson().steps[10]
     shown = dict(step.numbers)["f(2, 2.7)"]
     assert f"exact {math.sin(2) * math.cos(2.7):.7f}".replace("-", "−") in shown
 

@@ -10,7 +10,13 @@ import pytest
 
 from gdviz.core.lesson import Lesson, default_lesson, lesson_from_json, load_lesson
 from gdviz.core.resources import resource_path
-from gdviz.core.scene import SceneError, dump_json, scene_from_dict, scene_to_dict
+from gdviz.core.scene import (
+    DerivativeSpec,
+    SceneError,
+    dump_json,
+    scene_from_dict,
+    scene_to_dict,
+)
 
 LECTURE_X = (8, 15, 19, 24, 27, 31, 35, 40)
 LECTURE_Y = (0, 0, 0, 0, 1, 1, 1, 1)
@@ -39,8 +45,8 @@ def _numbers(step) -> dict[str, str]:
     return dict(step.numbers)
 
 
-def test_eleven_steps_in_lecture_order(lesson: Lesson) -> None:
-    assert len(lesson.steps) == 11
+def test_thirteen_steps_in_lecture_order(lesson: Lesson) -> None:
+    assert len(lesson.steps) == 13
     keys = [
         "0.5·x − 4",
         "x − 25",
@@ -49,7 +55,9 @@ def test_eleven_steps_in_lecture_order(lesson: Lesson) -> None:
         "x² + y",
         "one variable",
         "−xy/(x² + y²)",
+        "x² from 0.5 to 0.9",
         "√x",
+        "x² sin y at (π, π)",
         "Partial",
         "directional",
         "Gradient descent",
@@ -79,11 +87,15 @@ def test_scene_choices_follow_the_brief(lesson: Lesson) -> None:
     assert s[5].panels == ("limits",)
     assert s[6].source.preset == "limit-example" and s[6].shown == ("limits",)
     assert s[6].limits.slopes == (1.0, -1.0) and s[6].limits.parabolas == (1.0,)
-    assert s[7].panels == ("derivative",)
-    assert s[8].source.preset == "sin-cos" and s[8].point == (2.0, 2.5) and s[8].delta == 0.2
-    assert s[9].direction == (0.5, math.sqrt(3) / 2) and s[9].step == 0.2
-    assert set(s[9].shown) == {"direction", "gradient"}
-    (run,) = s[10].runs
+    assert s[7].panels == ("derivative",) and s[7].tool == "derivative"
+    assert s[7].derivative == DerivativeSpec("x^2", 0.5, 0.4)
+    assert s[8].panels == ("derivative",)
+    assert s[9].source.expression == "x^2*sin(y)" and s[9].point == (math.pi, math.pi)
+    assert s[9].tool == "partials" and "point" in s[9].panels
+    assert s[10].source.preset == "sin-cos" and s[10].point == (2.0, 2.5) and s[10].delta == 0.2
+    assert s[11].direction == (0.5, math.sqrt(3) / 2) and s[11].step == 0.2
+    assert set(s[11].shown) == {"direction", "gradient"}
+    (run,) = s[12].runs
     # 20,000 steps: by then the boundary −b/w is 24.7, between 24 and 27 as the caption says
     assert (run.optimizer, run.lr, run.start, run.max_steps) == ("gd", 0.01, (4.0, 5.0), 20000)
     for scene in s:
@@ -115,8 +127,29 @@ def test_likelihood_and_cost_numbers(lesson: Lesson) -> None:
     assert _number(ln_cost) == pytest.approx(-math.log(_likelihood(0.5, -4)) / 8, abs=5e-6)
 
 
-def test_step9_partials_numbers_as_on_the_slide_with_exact_values(lesson: Lesson) -> None:
-    numbers = _numbers(lesson.steps[8])
+def test_step8_change_of_x_squared_from_0_5_to_0_9(lesson: Lesson) -> None:
+    numbers = _numbers(lesson.steps[7])
+    dx, dy = 0.9 - 0.5, 0.9**2 - 0.5**2
+    assert _number(numbers["Δx = 0.9 − 0.5"]) == pytest.approx(dx, abs=1e-12)
+    assert _number(numbers["Δy = f(0.9) − f(0.5)"]) == pytest.approx(dy, abs=1e-12)
+    assert _number(numbers["rate Δy/Δx"].split()[0]) == pytest.approx(dy / dx, abs=1e-12)
+    caption = lesson.steps[7].caption
+    assert "Δx = 0.9 − 0.5 = 0.4" in caption and "0.56" in caption and "1.4" in caption
+
+
+def test_step10_partials_of_x2_sin_y_at_pi_pi(lesson: Lesson) -> None:
+    numbers = _numbers(lesson.steps[9])
+    fx = numbers["∂z/∂x at (π, π) = 2π sin π"]
+    assert fx.startswith("0 ")  # the slide's exact 0 ...
+    assert f"{2 * math.pi * math.sin(math.pi):.1e}" in fx  # ... and float64's round-off
+    fy = numbers["∂z/∂y at (π, π) = π² cos π"]
+    assert fy.startswith("−π² ")
+    assert _exact(fy) == pytest.approx(math.pi**2 * math.cos(math.pi), abs=5e-8)
+    assert "−9.8696044" in lesson.steps[9].caption
+
+
+def test_step11_partials_numbers_as_on_the_slide_with_exact_values(lesson: Lesson) -> None:
+    numbers = _numbers(lesson.steps[10])
 
     def f(x: float, y: float) -> float:
         return math.sin(x) * math.cos(y)
@@ -132,8 +165,8 @@ def test_step9_partials_numbers_as_on_the_slide_with_exact_values(lesson: Lesson
     assert _exact(numbers["Δz in y, Δy = 0.2"]) == pytest.approx(f(2, 2.7) - f(2, 2.5), abs=5e-8)
 
 
-def test_step10_directional_numbers(lesson: Lesson) -> None:
-    numbers = _numbers(lesson.steps[9])
+def test_step12_directional_numbers(lesson: Lesson) -> None:
+    numbers = _numbers(lesson.steps[11])
     u = (0.5, math.sqrt(3) / 2)
     grad = (math.cos(2) * math.cos(2.5), -math.sin(2) * math.sin(2.5))
     d_u = numbers["D_u f(2, 2.5) = ∇f · u"]
@@ -142,8 +175,8 @@ def test_step10_directional_numbers(lesson: Lesson) -> None:
     assert _exact(numbers["f(I0)"]) == pytest.approx(f_i0, abs=5e-8)
 
 
-def test_step11_descent_numbers_and_errata(lesson: Lesson) -> None:
-    step = lesson.steps[10]
+def test_step13_descent_numbers_and_errata(lesson: Lesson) -> None:
+    step = lesson.steps[12]
     numbers = _numbers(step)
     assert numbers["w1 = w0 − α·L_w"].endswith(f"= {4 - 1 * 0.41:.2f}")
     assert f"= {5 - 1 * 0.22:.2f}" in numbers["b1 = b0 − α·L_b"]
@@ -161,8 +194,8 @@ def test_errata_appear_where_they_apply(lesson: Lesson) -> None:
     assert "0.88080" in errata[1]  # item 2
     assert "log base 10" in errata[2]  # item 1
     assert "does not exist" in errata[6]  # item 8
-    assert "0.2499988" in errata[7]  # item 4
-    assert "35.5" in errata[10]  # item 6
+    assert "0.2499988" in errata[8]  # item 4
+    assert "35.5" in errata[12]  # item 6
 
 
 def _lesson_text(mutate) -> str:
@@ -179,8 +212,8 @@ def _lesson_text(mutate) -> str:
             "steps[3].scene.window: x_min (3) must be less than x_max (1)",
         ),
         (
-            lambda d: d["steps"][10]["scene"]["runs"][0].update(optimizer="sgdx"),
-            "steps[10].scene.runs[0].optimizer: unknown optimizer 'sgdx'",
+            lambda d: d["steps"][12]["scene"]["runs"][0].update(optimizer="sgdx"),
+            "steps[12].scene.runs[0].optimizer: unknown optimizer 'sgdx'",
         ),
         (lambda d: d["steps"][0].pop("caption"), "steps[0].caption: missing"),
         (lambda d: d["steps"][1].update(numbers=[["a", 1]]), "steps[1].numbers[0]: expected"),

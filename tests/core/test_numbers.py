@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gdviz.core.numbers import format_number, parse_limit_point, parse_number, parse_number_list
+from gdviz.core.numbers import (
+    format_number,
+    parse_coordinate,
+    parse_limit_point,
+    parse_number,
+    parse_number_list,
+)
 
 
 @pytest.mark.parametrize(
@@ -60,3 +66,54 @@ def test_lists_and_limit_points():
     assert parse_limit_point("−2.5") == -2.5
     with pytest.raises(ValueError, match="a must be a number or ±∞"):
         parse_limit_point("nan")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("pi", math.pi),
+        ("π", math.pi),
+        ("pi/2", math.pi / 2),
+        ("sqrt(2)", math.sqrt(2)),
+        ("−pi", -math.pi),  # the true minus sign, as gdviz prints it
+        ("-pi/2", -math.pi / 2),
+        ("e", math.e),
+        ("−0.5", -0.5),
+        (" 1e-3 ", 0.001),
+    ],
+)
+def test_coordinates_accept_numbers_and_constant_expressions(text, value):
+    assert parse_coordinate(text, "x") == value
+
+
+def test_a_constant_coordinate_matches_plain_arithmetic():
+    assert parse_coordinate("2*pi/3", "x") == pytest.approx(2 * math.pi / 3, rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("x+1", "uses x"),
+        ("y", "uses y"),
+        ("1/0", "division by zero"),
+        ("import os", "not a number"),
+        ("__import__", "not a number"),
+        ("__import__('os')", "not a number"),
+        ("log(0)", "undefined"),
+        ("exp(1000)", "too large"),
+        ("nan", "finite"),
+        ("inf", "finite"),
+        ("", "empty"),
+    ],
+)
+def test_coordinates_refuse_variables_and_non_finite_values_naming_the_field(text, needle):
+    with pytest.raises(ValueError, match="^start x: ") as info:
+        parse_coordinate(text, "start x")
+    assert needle in str(info.value)
+
+
+def test_limit_points_accept_constants_too():
+    assert parse_limit_point("pi/2") == math.pi / 2
+    assert parse_limit_point("−pi") == -math.pi
+    with pytest.raises(ValueError, match="uses x"):
+        parse_limit_point("x")

@@ -83,3 +83,75 @@ def test_the_one_variable_fields_keep_the_last_good_view(main_window, typed):
         return
     assert panel.error_label.isVisible()
     assert panel.labels["slope"].text() == shown
+
+
+def _wheel(widget, steps: int = -1) -> bool:
+    """One wheel notch over the widget's centre (negative: scroll down), delivered as Qt
+    delivers a real one: to the widget, then to each parent in turn until one accepts it.
+    (QApplication propagates only spontaneous wheel events; a sent one stops at the widget.)
+    Returns whether the widget itself took it."""
+    from PySide6 import QtCore, QtGui, QtWidgets
+
+    centre = QtCore.QPointF(widget.width() / 2, widget.height() / 2)
+    global_pos = QtCore.QPointF(widget.mapToGlobal(centre))
+    target, taken_by_widget = widget, None
+    while target is not None:
+        local = QtCore.QPointF(target.mapFromGlobal(global_pos))
+        event = QtGui.QWheelEvent(
+            local, global_pos, QtCore.QPoint(0, 0), QtCore.QPoint(0, 120 * steps),
+            QtCore.Qt.NoButton, QtCore.Qt.NoModifier, QtCore.Qt.NoScrollPhase, False,
+        )  # fmt: skip
+        QtWidgets.QApplication.sendEvent(target, event)
+        if taken_by_widget is None:
+            taken_by_widget = event.isAccepted()
+        if event.isAccepted() or target.isWindow():
+            break
+        target = target.parentWidget()
+    return taken_by_widget
+
+
+def _scroll_bar(widget):
+    from PySide6 import QtWidgets
+
+    parent = widget.parentWidget()
+    while not isinstance(parent, QtWidgets.QScrollArea):
+        parent = parent.parentWidget()
+    return parent.verticalScrollBar()
+
+
+def _value(widget):
+    return widget.currentIndex() if hasattr(widget, "currentIndex") else widget.value()
+
+
+def test_the_wheel_scrolls_the_panel_not_an_unfocused_field(main_window, qtbot):
+    window = main_window
+    window.resize(1280, 420)  # short: the side panels scroll
+    window.docks["direction"].raise_()
+    window.docks["descent"].raise_()
+    qtbot.wait(100)
+    direction, descent = window.direction_panel, window.descent_panel
+    fields = [direction.angle_box, direction.dial, direction.step_box, direction.u1_box,
+              descent.optimizer_combo, descent.lr_box, descent.lr_slider, descent.max_steps_box,
+              window.point_panel.x_box]  # fmt: skip
+    window.view.setFocus()
+    qtbot.waitUntil(window.view.hasFocus, timeout=2000)
+    before = [_value(w) for w in fields]
+    scrolled = 0
+    for widget in fields:
+        bar = _scroll_bar(widget)
+        bar.setValue(bar.minimum())
+        can_scroll = bar.maximum() > bar.minimum()
+        assert not _wheel(widget), widget.objectName()  # ignored: it goes on to the panel
+        assert not widget.hasFocus()  # the wheel does not take the focus either
+        if can_scroll:
+            assert bar.value() > bar.minimum(), widget.objectName()  # the panel scrolled
+            scrolled += 1
+    assert [_value(w) for w in fields] == before
+    assert scrolled >= 2  # the short window made at least the two raised panels scroll
+    assert window.doc.point == window.point and window.descent.runs == {}
+    for widget in (direction.angle_box, direction.dial, descent.optimizer_combo):
+        widget.setFocus()
+        qtbot.waitUntil(widget.hasFocus, timeout=2000)
+        value = _value(widget)
+        assert _wheel(widget)
+        assert _value(widget) != value, widget.objectName()  # a focused field takes the wheel

@@ -126,7 +126,7 @@ def _limit_estimates(window) -> dict[str, str]:
 
 
 def test_each_lesson_step_shows_its_captions_numbers_with_no_clicks(main_window, qtbot):
-    """Every number the eleven captions cite, read from the panels right after selecting."""
+    """Every number the thirteen captions cite, read from the panels right after selecting."""
     window = main_window
     window.open_default_lesson()
     panel, like = window.lesson_panel, window.likelihood_panel
@@ -171,8 +171,15 @@ def test_each_lesson_step_shows_its_captions_numbers_with_no_clicks(main_window,
     assert value["y = −x"] == pytest.approx(0.5, abs=1e-6)
     assert "does not exist" in window.limits_panel.verdict_label.text()
 
-    select(7)  # √x at 4
+    select(7)  # f(x) = x² from 0.5 to 0.9: Δx = 0.4, Δy = 0.56, rate 1.4
     labels = window.derivative_panel.labels
+    assert window.derivative_panel.dx_box.value() == pytest.approx(0.9 - 0.5)
+    assert _number(labels["dy"]) == pytest.approx(0.9**2 - 0.5**2, abs=5e-9)
+    assert labels["dy"].text() == "0.56"
+    assert _number(labels["slope"]) == pytest.approx((0.9**2 - 0.5**2) / 0.4, abs=5e-8)
+    assert labels["slope"].text() == "1.4"
+
+    select(8)  # √x at 4
     assert _number(labels["dy"]) == pytest.approx(0.2360680, abs=5e-8)
     assert _number(labels["exact"]) == pytest.approx(0.25)
     table = window.derivative_panel.table
@@ -182,7 +189,18 @@ def test_each_lesson_step_shows_its_captions_numbers_with_no_clicks(main_window,
     assert row[2] == pytest.approx((math.sqrt(4.00008) - 2) / 8e-5, rel=1e-7)
     assert row[2] == pytest.approx(0.2499988, abs=6e-8)  # ERRATA: 0.24999875 to 7 digits
 
-    select(8)  # partial derivatives of sin x · cos y at (2, 2.5)
+    select(9)  # z = x² sin y at (π, π): ∂z/∂x = 2π sin π = 0, ∂z/∂y = π² cos π = −π²
+    assert window.point == (math.pi, math.pi)
+    point = window.point_panel
+    raw = f"{2 * math.pi * math.sin(math.pi):.1e}".replace("-", "−")  # float64's 7.7e−16
+    assert point.fx_label.text() == f"0 (round-off: {raw})"
+    assert _number(point.fy_label) == pytest.approx(math.pi**2 * math.cos(math.pi), abs=5e-7)
+    assert point.fy_label.text() == "−9.869604"  # −π² to the 7 digits the app prints
+    exact = window.partials_panel.values["exact"]
+    assert exact[0].text() == f"f_x = 0 (round-off: {raw})"
+    assert exact[1].text() == "f_y = −9.869604"
+
+    select(10)  # partial derivatives of sin x · cos y at (2, 2.5)
     values = window.partials_panel.values
     assert _number(window.point_panel.value_label) == pytest.approx(-0.7284778, abs=5e-8)
     assert _number(values["f"][0]) == pytest.approx(-0.6477217, abs=5e-8)
@@ -193,14 +211,14 @@ def test_each_lesson_step_shows_its_captions_numbers_with_no_clicks(main_window,
     assert _number(values["exact"][1]) == pytest.approx(-0.5441892, abs=5e-8)
     assert window.view.construction_keys() == ["partials"]
 
-    select(9)  # the directional derivative along u = (1/2, √3/2), s = 0.2
+    select(11)  # the directional derivative along u = (1/2, √3/2), s = 0.2
     d = window.direction_panel.labels
     assert d["i0"].text().replace("−", "-") == "(2.1, 2.6732051)"
     assert _number(d["f_i0"]) == pytest.approx(-0.7702395, abs=5e-8)
     assert _number(d["derivative"]) == pytest.approx(-0.3045850, abs=5e-8)
     assert _number(d["secant"]) == pytest.approx(-0.2088081, abs=5e-8)
 
-    select(10)  # descent on L(w, b) from (4, 5)
+    select(12)  # descent on L(w, b) from (4, 5)
     assert window.point == (4.0, 5.0)
     assert _number(window.point_panel.value_label) == pytest.approx(35.5, abs=1e-4)
     assert _number(window.point_panel.fx_label) == pytest.approx(8.25, abs=5e-5)

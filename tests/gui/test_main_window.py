@@ -163,3 +163,60 @@ def test_closing_mid_computation_joins_the_worker(qtbot, gl_context):
     window.set_resolution(800)
     window.close()
     assert not window.jobs.is_running()
+
+
+def test_typing_pi_in_the_point_field_sets_x_to_pi(main_window, qtbot):
+    window = main_window
+    window.load_preset("sin-cos")
+    qtbot.waitUntil(lambda: window.grid is not None, timeout=10000)
+    panel = window.point_panel
+    y = window.point[1]
+    panel.x_box.setFocus()
+    panel.x_box.lineEdit().selectAll()
+    qtbot.keyClicks(panel.x_box.lineEdit(), "pi")
+    qtbot.keyClick(panel.x_box.lineEdit(), QtCore.Qt.Key_Return)
+    assert window.point == (math.pi, y)  # exactly math.pi, not the 7 digits shown
+    assert window.doc.scene.point == (math.pi, y)
+    assert panel.entry_error.isHidden()
+    assert float(panel.value_label.text().replace("−", "-")) == pytest.approx(
+        math.sin(math.pi) * math.cos(y), abs=1e-6
+    )
+    # The true minus (pasted: QTest types ASCII only) and a constant expression in y.
+    panel.y_box.setFocus()
+    panel.y_box.lineEdit().setText("−pi/2")
+    qtbot.keyClick(panel.y_box.lineEdit(), QtCore.Qt.Key_Return)
+    assert window.point == (math.pi, -math.pi / 2)
+
+
+@pytest.mark.parametrize("typed", ["x+1", "1/0", "__import__"])
+def test_a_bad_point_entry_says_why_and_keeps_the_point(main_window, qtbot, typed):
+    window = main_window
+    panel = window.point_panel
+    before = window.point
+    panel.x_box.setFocus()
+    panel.x_box.lineEdit().selectAll()
+    qtbot.keyClicks(panel.x_box.lineEdit(), typed)
+    qtbot.keyClick(panel.x_box.lineEdit(), QtCore.Qt.Key_Return)
+    assert window.point == before
+    assert panel.x_box.value() == before[0]
+    assert panel.entry_error.isVisible()
+    assert panel.entry_error.text().startswith("w: ")  # names the field (w on the loss surface)
+    assert typed in panel.entry_error.text()
+
+
+def test_the_point_panel_shows_a_round_off_derivative_as_zero(main_window, qtbot):
+    window = main_window
+    assert window.apply_expression("x^2*sin(y)")
+    qtbot.waitUntil(lambda: window.grid is not None, timeout=10000)
+    panel = window.point_panel
+    for box in (panel.x_box, panel.y_box):
+        box.setFocus()
+        box.lineEdit().selectAll()
+        qtbot.keyClicks(box.lineEdit(), "pi")
+        qtbot.keyClick(box.lineEdit(), QtCore.Qt.Key_Return)
+    assert window.point == (math.pi, math.pi)
+    raw = 2 * math.pi * math.sin(math.pi)  # 2π sin π = 0 exactly; 7.7e−16 in float64
+    assert panel.fx_label.text() == f"0 (round-off: {raw:.1e})".replace("e-", "e−")
+    assert panel.fy_label.text() == f"{math.pi**2 * math.cos(math.pi):.7g}".replace("-", "−")
+    assert panel.fy_label.text() == "−9.869604"  # π² cos π = −π²
+    assert panel.grad_label.text() == "(0, −9.869604)"

@@ -117,7 +117,7 @@ def test_every_lecture_step_loads_and_shows_its_numbers(main_window, qtbot):
     window = main_window
     window.open_default_lesson()
     lesson = window.lesson_panel.lesson
-    assert len(lesson.steps) == 11
+    assert len(lesson.steps) == 13
     assert window.lesson_dock.isVisible()
     for index, step in enumerate(lesson.steps):
         window.lesson_panel.select(index)
@@ -133,16 +133,16 @@ def test_every_lecture_step_loads_and_shows_its_numbers(main_window, qtbot):
         2.000271323106e-8, rel=1e-7
     )
     assert _number(window.likelihood_panel.labels["cost"]) == pytest.approx(0.9623639, abs=1e-7)
-    window.lesson_panel.select(8)  # partial derivatives of sin x cos y at (2, 2.5)
+    window.lesson_panel.select(10)  # partial derivatives of sin x cos y at (2, 2.5)
     _wait_grid(qtbot, window)
     assert _number(window.partials_panel.values["slope"][0]) == pytest.approx(0.4037805, abs=5e-8)
     assert _number(window.partials_panel.values["exact"][1]) == pytest.approx(-0.5441892, abs=5e-8)
-    window.lesson_panel.select(9)  # the directional derivative
+    window.lesson_panel.select(11)  # the directional derivative
     _wait_grid(qtbot, window)
     assert _number(window.direction_panel.labels["derivative"]) == pytest.approx(
         -0.3045850, abs=5e-8
     )
-    window.lesson_panel.select(10)  # descent on L(w, b) from (4, 5)
+    window.lesson_panel.select(12)  # descent on L(w, b) from (4, 5)
     _wait_grid(qtbot, window)
     assert window.point == (4.0, 5.0)
     assert _number(window.point_panel.fx_label) == pytest.approx(8.25, abs=5e-3)
@@ -210,7 +210,7 @@ def test_presenter_mode_shows_only_the_lessons_panels_and_arrows_step(main_windo
 
     window = main_window
     window.open_default_lesson()
-    window.lesson_panel.select(8)  # partial derivatives: the Δx, Δy panel
+    window.lesson_panel.select(10)  # partial derivatives: the Δx, Δy panel
     _wait_grid(qtbot, window)
     window.toggle_presenter_mode()
     try:
@@ -220,7 +220,7 @@ def test_presenter_mode_shows_only_the_lessons_panels_and_arrows_step(main_windo
         assert "lessonDock" in visible and "partialsDock" in visible
         assert "functionDock" not in visible and "lossDock" not in visible
         qtbot.keyClick(window, Qt.Key_Right)
-        assert window.lesson_panel.current_index() == 9
+        assert window.lesson_panel.current_index() == 11
     finally:
         window.toggle_presenter_mode()
     assert not window.is_presenting()

@@ -11,6 +11,7 @@ from gdviz.core.datasets import synthetic_dataset
 from gdviz.core.logistic import Dataset, DatasetError
 from gdviz.ui import theme
 from gdviz.ui.table_model import ArrayTableModel, Column
+from gdviz.ui.widgets import ComboBox, SpinBox
 
 MAX_ERRORS_SHOWN = 8
 
@@ -65,14 +66,14 @@ class DatasetPanel(QtWidgets.QWidget):
 
         generate = QtWidgets.QGroupBox("Generate synthetic data")
         form = QtWidgets.QGridLayout(generate)
-        self.kind_combo = QtWidgets.QComboBox(objectName="syntheticKind")
+        self.kind_combo = ComboBox(objectName="syntheticKind")
         self.kind_combo.addItem("separable (a gap between the classes)", "separable")
         self.kind_combo.addItem("overlapping (a minimum exists)", "overlapping")
-        self.n_box = QtWidgets.QSpinBox(objectName="syntheticN")
+        self.n_box = SpinBox(objectName="syntheticN")
         self.n_box.setRange(2, 10_000_000)
         self.n_box.setValue(100)
         self.n_box.setGroupSeparatorShown(True)
-        self.seed_box = QtWidgets.QSpinBox(objectName="syntheticSeed")
+        self.seed_box = SpinBox(objectName="syntheticSeed")
         self.seed_box.setRange(0, 2**31 - 1)
         self.seed_box.setValue(1)
         self.generate_button = QtWidgets.QPushButton("Generate", objectName="syntheticGenerate")

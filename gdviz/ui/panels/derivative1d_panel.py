@@ -13,7 +13,7 @@ from gdviz.core.expression import ExpressionError, parse_expression
 from gdviz.core.numbers import format_number
 from gdviz.core.scene import DerivativeSpec
 from gdviz.ui import theme
-from gdviz.ui.widgets import LogSlider, ScientificSpinBox
+from gdviz.ui.widgets import DoubleSpinBox, LogSlider, ScientificSpinBox
 
 DX_MIN, DX_MAX = 1e-10, 10.0
 
@@ -29,7 +29,7 @@ class Derivative1DPanel(QtWidgets.QWidget):
         form = QtWidgets.QGridLayout()
         self.g_edit = QtWidgets.QLineEdit("sqrt(x)", objectName="derivG")
         self.g_edit.setToolTip("g(x), in x; Enter applies")
-        self.a_box = QtWidgets.QDoubleSpinBox(objectName="derivA")
+        self.a_box = DoubleSpinBox(objectName="derivA")
         self.a_box.setRange(-1e6, 1e6)
         self.a_box.setDecimals(4)
         self.a_box.setValue(4.0)

@@ -16,7 +16,7 @@ from gdviz.core.optimizers import (
     uses,
 )
 from gdviz.ui import theme
-from gdviz.ui.widgets import LogSlider, ScientificSpinBox
+from gdviz.ui.widgets import ComboBox, DoubleSpinBox, LogSlider, ScientificSpinBox, SpinBox
 
 SPEEDS = (
     ("1 step/s", 1.0),
@@ -58,7 +58,7 @@ class DescentPanel(QtWidgets.QWidget):
 
         method_box = QtWidgets.QGroupBox("Optimizer")
         form = QtWidgets.QFormLayout(method_box)
-        self.optimizer_combo = QtWidgets.QComboBox(objectName="optimizerCombo")
+        self.optimizer_combo = ComboBox(objectName="optimizerCombo")
         for name in OPTIMIZER_NAMES:
             self.optimizer_combo.addItem(OPTIMIZER_TITLES[name], name)
             self.optimizer_combo.setItemData(
@@ -98,7 +98,7 @@ class DescentPanel(QtWidgets.QWidget):
 
         stop_box = QtWidgets.QGroupBox("Stop rules and speed")
         stop_form = QtWidgets.QFormLayout(stop_box)
-        self.max_steps_box = QtWidgets.QSpinBox(objectName="maxStepsBox")
+        self.max_steps_box = SpinBox(objectName="maxStepsBox")
         self.max_steps_box.setRange(1, 1_000_000)
         self.max_steps_box.setValue(1000)
         self.max_steps_box.setGroupSeparatorShown(True)
@@ -106,7 +106,7 @@ class DescentPanel(QtWidgets.QWidget):
         self.tol_box = ScientificSpinBox(0.0, 1e3, factor=10.0, objectName="tolBox")
         self.tol_box.setValue(1e-6)
         self.tol_box.setToolTip("Converged when |∇f| < tolerance")
-        self.speed_combo = QtWidgets.QComboBox(objectName="speedCombo")
+        self.speed_combo = ComboBox(objectName="speedCombo")
         for label, value in SPEEDS:
             self.speed_combo.addItem(label, value)
         self.speed_combo.setCurrentIndex(DEFAULT_SPEED_INDEX)
@@ -245,7 +245,7 @@ class DescentPanel(QtWidgets.QWidget):
 
 
 def _unit_box() -> QtWidgets.QDoubleSpinBox:
-    box = QtWidgets.QDoubleSpinBox()
+    box = DoubleSpinBox()
     box.setRange(0.0, 0.9999)
     box.setDecimals(4)
     box.setSingleStep(0.01)

@@ -10,7 +10,14 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.numbers import format_number
 from gdviz.ui import theme
-from gdviz.ui.widgets import ScientificSpinBox, number_box, number_label, pin_check
+from gdviz.ui.widgets import (
+    Dial,
+    DoubleSpinBox,
+    ScientificSpinBox,
+    number_box,
+    number_label,
+    pin_check,
+)
 
 ROTATE_FRAME_MS = 40
 ROTATE_DEGREES_PER_FRAME = 3
@@ -60,14 +67,14 @@ class DirectionPanel(QtWidgets.QWidget):
         layout.addWidget(self.close_up_button)
 
         form = QtWidgets.QGridLayout()
-        self.dial = QtWidgets.QDial(objectName="directionDial")
+        self.dial = Dial(objectName="directionDial")
         self.dial.setRange(0, 359)
         self.dial.setWrapping(True)
         self.dial.setNotchesVisible(True)
         self.dial.setFixedSize(84, 84)
         self.dial.setToolTip("The angle of u, measured from the first axis")
         self.dial.valueChanged.connect(self._on_dial)
-        self.angle_box = QtWidgets.QDoubleSpinBox(objectName="angleBox")
+        self.angle_box = DoubleSpinBox(objectName="angleBox")
         self.angle_box.setRange(-360.0, 720.0)
         self.angle_box.setDecimals(2)
         self.angle_box.setSuffix("°")

@@ -6,7 +6,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.presets import Preset
 from gdviz.ui import theme
-from gdviz.ui.widgets import number_box
+from gdviz.ui.widgets import ComboBox, SpinBox, number_box
 
 
 class FunctionPanel(QtWidgets.QWidget):
@@ -23,7 +23,7 @@ class FunctionPanel(QtWidgets.QWidget):
         super().__init__(parent)
         layout = QtWidgets.QVBoxLayout(self)
 
-        self.preset_combo = QtWidgets.QComboBox(objectName="presetCombo")
+        self.preset_combo = ComboBox(objectName="presetCombo")
         for preset in presets:
             self.preset_combo.addItem(preset.title, preset.name)
             self.preset_combo.setItemData(
@@ -83,7 +83,7 @@ class FunctionPanel(QtWidgets.QWidget):
             box.setMinimumWidth(80)
             box.editingFinished.connect(self._on_window_edited)
 
-        self.resolution_box = QtWidgets.QSpinBox(objectName="resolutionBox")
+        self.resolution_box = SpinBox(objectName="resolutionBox")
         self.resolution_box.setRange(50, 800)
         self.resolution_box.setSingleStep(50)
         self.resolution_box.setSuffix(" ²")
@@ -105,7 +105,7 @@ class FunctionPanel(QtWidgets.QWidget):
         grid.addWidget(self.log_height_check, 3, 0, 1, 4)
 
         self.log_base_label = QtWidgets.QLabel("Loss log base")
-        self.log_base_combo = QtWidgets.QComboBox(objectName="logBaseCombo")
+        self.log_base_combo = ComboBox(objectName="logBaseCombo")
         for label, key in (("natural (ln)", "e"), ("10 (as on the slides)", "10"), ("2", "2")):
             self.log_base_combo.addItem(label, key)
         self.log_base_combo.setToolTip("Logarithm used by the loss: ln (e), log10 or log2")

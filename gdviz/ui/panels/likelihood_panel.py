@@ -14,7 +14,7 @@ from gdviz.core.likelihood import (
 from gdviz.core.logistic import Dataset, log_base_label
 from gdviz.core.numbers import format_number
 from gdviz.ui.table_model import ArrayTableModel, Column
-from gdviz.ui.widgets import number_label
+from gdviz.ui.widgets import DoubleSpinBox, number_label
 
 SMALL_P = 0.05
 FIT_COLUMNS_UP_TO = 2000  # rows; fitting columns to a million rows would stall the GUI
@@ -67,8 +67,8 @@ class LikelihoodPanel(QtWidgets.QWidget):
 
         compare = QtWidgets.QGroupBox("Compare with another model")
         grid = QtWidgets.QGridLayout(compare)
-        self.w2_box = QtWidgets.QDoubleSpinBox(objectName="compareW")
-        self.b2_box = QtWidgets.QDoubleSpinBox(objectName="compareB")
+        self.w2_box = DoubleSpinBox(objectName="compareW")
+        self.b2_box = DoubleSpinBox(objectName="compareB")
         for box, value in ((self.w2_box, 1.0), (self.b2_box, -25.0)):
             box.setRange(-1e6, 1e6)
             box.setDecimals(4)

@@ -13,7 +13,7 @@ from gdviz.core.limits import limit_at_infinity, one_sided_limit, one_variable_v
 from gdviz.core.numbers import format_number, parse_limit_point, parse_number_list
 from gdviz.core.scene import LimitSpec, OneVariableSpec
 from gdviz.ui import theme
-from gdviz.ui.widgets import pin_check
+from gdviz.ui.widgets import DoubleSpinBox, pin_check
 
 EXPONENTS = range(1, 9)
 
@@ -38,8 +38,8 @@ class LimitsPanel(QtWidgets.QWidget):
 
         box = QtWidgets.QGroupBox("Limit of f(x, y) at a point, along paths")
         form = QtWidgets.QGridLayout(box)
-        self.x0_box = QtWidgets.QDoubleSpinBox(objectName="limitX0")
-        self.y0_box = QtWidgets.QDoubleSpinBox(objectName="limitY0")
+        self.x0_box = DoubleSpinBox(objectName="limitX0")
+        self.y0_box = DoubleSpinBox(objectName="limitY0")
         for spin in (self.x0_box, self.y0_box):
             spin.setRange(-1e6, 1e6)
             spin.setDecimals(4)
@@ -52,7 +52,7 @@ class LimitsPanel(QtWidgets.QWidget):
         self.custom_y = _line("limitCustomY", "", "y(t), in t (e.g. t^2)")
         self.custom_x.setPlaceholderText("x(t), e.g. t")
         self.custom_y.setPlaceholderText("y(t), e.g. t^2")
-        self.t0_box = QtWidgets.QDoubleSpinBox(objectName="limitT0")
+        self.t0_box = DoubleSpinBox(objectName="limitT0")
         self.t0_box.setRange(-1e6, 1e6)
         self.t0_box.setDecimals(4)
         self.t0_box.setToolTip("t0: the parametric path reaches (x0, y0) as t → t0")

@@ -8,7 +8,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.numbers import format_number
 from gdviz.ui import theme
-from gdviz.ui.widgets import LogSlider, ScientificSpinBox, number_label, pin_check
+from gdviz.ui.widgets import ComboBox, LogSlider, ScientificSpinBox, number_label, pin_check
 
 DELTA_MIN, DELTA_MAX = 1e-10, 1.0
 SHRINK_FRAME_MS = 50
@@ -82,7 +82,7 @@ class PartialsPanel(QtWidgets.QWidget):
 
         table_row = QtWidgets.QHBoxLayout()
         table_row.addWidget(QtWidgets.QLabel("Convergence as Δ → 0, in"))
-        self.axis_combo = QtWidgets.QComboBox(objectName="tableAxis")
+        self.axis_combo = ComboBox(objectName="tableAxis")
         self.axis_combo.addItem("x", "x")
         self.axis_combo.addItem("y", "y")
         self.axis_combo.currentIndexChanged.connect(
@@ -171,7 +171,8 @@ class PartialsPanel(QtWidgets.QWidget):
             self.values["f"][i].setText(format_number(report.f_shifted))
             self.values["dz"][i].setText(format_number(report.delta_z))
             self.values["slope"][i].setText(format_number(report.slope))
-            self.values["exact"][i].setText(f"{fn}_{(a, b)[i]} = {format_number(report.exact)}")
+            exact = report.exact_shown.text()  # 0 (round-off: …) when below round-off
+            self.values["exact"][i].setText(f"{fn}_{(a, b)[i]} = {exact}")
             self.values["error"][i].setText(format_number(report.error, 3))
 
     def show_table(self, rows) -> None:

@@ -9,7 +9,7 @@ from PySide6 import QtCore, QtWidgets
 from gdviz.core.calculus import PointReport
 from gdviz.core.numbers import format_number
 from gdviz.ui import theme
-from gdviz.ui.widgets import number_box, number_label
+from gdviz.ui.widgets import coordinate_box, number_label
 
 
 class PointPanel(QtWidgets.QWidget):
@@ -22,11 +22,11 @@ class PointPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         box = QtWidgets.QGroupBox("Coordinates and values")
         form = QtWidgets.QFormLayout(box)
-        self.x_box = number_box(
-            "pointX", "First coordinate of the point (Enter applies)", limit=1e9
+        self.x_box = coordinate_box(
+            "pointX", "x", "First coordinate of the point: a number or pi, pi/2, sqrt(2)… (Enter)"
         )
-        self.y_box = number_box(
-            "pointY", "Second coordinate of the point (Enter applies)", limit=1e9
+        self.y_box = coordinate_box(
+            "pointY", "y", "Second coordinate of the point: a number or pi, pi/2, sqrt(2)… (Enter)"
         )
         self.x_label = QtWidgets.QLabel("x")
         self.y_label = QtWidgets.QLabel("y")
@@ -34,6 +34,11 @@ class PointPanel(QtWidgets.QWidget):
         form.addRow(self.y_label, self.y_box)
         for spin in (self.x_box, self.y_box):
             spin.editingFinished.connect(self._on_edited)
+        self.entry_error = QtWidgets.QLabel(objectName="pointEntryError")
+        self.entry_error.setStyleSheet(theme.ERROR_STYLE)
+        self.entry_error.setWordWrap(True)
+        self.entry_error.hide()
+        form.addRow(self.entry_error)
 
         self.value_name = QtWidgets.QLabel("f")
         self.fx_name = QtWidgets.QLabel("∂f/∂x")
@@ -75,6 +80,7 @@ class PointPanel(QtWidgets.QWidget):
         fn = "L" if z == "L" else "f"
         self.x_label.setText(a)
         self.y_label.setText(b)
+        self.x_box.what, self.y_box.what = a, b
         self.value_name.setText(f"{fn}({a}, {b})")
         self.fx_name.setText(f"∂{fn}/∂{a}")
         self.fy_name.setText(f"∂{fn}/∂{b}")
@@ -90,12 +96,20 @@ class PointPanel(QtWidgets.QWidget):
             with QtCore.QSignalBlocker(spin):
                 spin.setValue(value)
         self.value_label.setText(format_number(report.f))
-        self.fx_label.setText(format_number(report.f_x))
-        self.fy_label.setText(format_number(report.f_y))
-        self.grad_label.setText(f"({format_number(report.f_x)}, {format_number(report.f_y)})")
+        fx, fy = report.f_x_shown, report.f_y_shown  # 0 with a note when below round-off
+        self.fx_label.setText(fx.text())
+        self.fy_label.setText(fy.text())
+        self.grad_label.setText(f"({format_number(fx.value)}, {format_number(fy.value)})")
         self.norm_label.setText(format_number(report.grad_norm))
         defined = math.isfinite(report.f)
         self.domain_label.setText("" if defined else "The function is not defined at this point.")
 
     def _on_edited(self) -> None:
+        errors = [e for e in (self.x_box.take_error(), self.y_box.take_error()) if e]
+        if errors:  # the refused field kept its value: say why and move nothing
+            self.entry_error.setText("\n".join(errors))
+            self.entry_error.show()
+            return
+        self.entry_error.clear()
+        self.entry_error.hide()
         self.point_edited.emit(self.x_box.value(), self.y_box.value())
