@@ -6,7 +6,7 @@ from typing import Any
 
 SHOWN_LIMIT = 80
 # No line of an error message is longer than this (a last resort for text echoed elsewhere).
-MESSAGE_LINE_LIMIT = 400
+MESSAGE_LINE_LIMIT = 300
 
 
 def shown_text(value: Any, limit: int = SHOWN_LIMIT) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,7 +15,8 @@ from gdviz.core import safe_read
 from gdviz.core.lesson import load_lesson
 from gdviz.core.logistic import DatasetError, load_dataset_csv
 from gdviz.core.safe_read import FileRefused, read_bounded
-from gdviz.core.scene import load_scene
+from gdviz.core.scene import SceneError, load_scene, scene_for_preset, scene_to_json
+from gdviz.core.shown import bounded_line, shown_text
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -132,3 +134,124 @@ def test_devices_on_the_command_line_end_in_one_line_quickly(args, needles):
 def test_a_fifo_on_the_command_line_ends_in_one_line_quickly(fifo):
     proc = gdviz("run", "--dataset", str(fifo), timeout=30)
     assert_one_line_refusal(proc, f"{fifo} as a dataset: it is a pipe (FIFO)")
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Bounded messages
+
+BIG = 2 * 1024 * 1024  # stands in for a 200 MB value: the message must not grow with it
+
+
+def bowl_scene() -> dict:
+    return json.loads(scene_to_json(scene_for_preset("bowl")))
+
+
+def assert_short_refusal(proc: subprocess.CompletedProcess, *needles: str) -> str:
+    line = assert_one_line_refusal(proc, *needles)
+    assert len(line) < 400, line[:1000]
+    return line
+
+
+def test_shown_text_cuts_long_values_and_says_how_long():
+    assert shown_text("abc") == "'abc'"
+    assert shown_text(2.5) == "2.5"
+    shown = shown_text("a" * 100_000)
+    assert shown == "'" + "a" * 60 + "…' (100,000 characters)"
+    assert shown_text(10**10_000) == "a whole number of about 10,001 digits"
+    assert len(shown_text("é" * BIG, limit=30)) < 60
+
+
+@pytest.mark.parametrize(
+    ("where", "needle"),
+    [
+        (("log_base",), "log_base: expected one of"),
+        (("source", "preset"), "source.preset"),
+        (("runs",), "runs[0].optimizer: unknown optimizer"),
+        (("title-as-unknown-key",), "unknown field"),
+    ],
+)
+def test_a_megabytes_long_scene_value_gives_a_short_message(tmp_path, where, needle):
+    data = bowl_scene()
+    huge = "q" * BIG
+    if where == ("runs",):
+        data["runs"] = [{"optimizer": huge, "start": [1.0, 1.0]}]
+    elif where == ("title-as-unknown-key",):
+        data[huge] = 1
+    elif len(where) == 2:
+        data[where[0]][where[1]] = huge
+    else:
+        data[where[0]] = huge
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps(data))
+    line = assert_short_refusal(gdviz("run", "--scene", str(path)), "huge.json", needle)
+    assert f"({BIG:,} characters)" in line
+
+
+@pytest.mark.parametrize("field", ["resolution", "schema_version", "point"])
+def test_a_ten_thousand_digit_integer_names_the_file_and_the_field(tmp_path, field):
+    digits = "9" * 10_000
+    if field == "point":
+        data = bowl_scene()
+        text = json.dumps({**data, "point": ["@", data["point"][1]]}).replace('"@"', digits)
+        expected = "point[0]: too large (a whole number of 10,000 digits)"
+    else:
+        text = json.dumps({**bowl_scene(), field: "@"}).replace('"@"', digits)
+        expected = f"{field}: too large (a whole number of 10,000 digits)"
+    path = tmp_path / "digits.json"
+    path.write_text(text)
+    with pytest.raises(SceneError) as caught:
+        load_scene(path)
+    assert str(caught.value) == f"digits.json: {expected}"
+    line = assert_short_refusal(gdviz("run", "--scene", str(path)), f"digits.json: {expected}")
+    assert "int_max_str_digits" not in line and "4300" not in line
+
+
+def test_a_100_kb_optimizer_name_gives_one_short_line():
+    proc = gdviz("run", "--preset", "bowl", "--optimizer", "z" * 100_000)
+    line = assert_short_refusal(proc, "unknown optimizer 'zzz", "(100,000 characters)")
+    assert "gd, momentum" in line or "choose one of" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--preset", "bowl", "--steps", "7" * 100_000],
+        ["run", "--preset", "bowl", "--tol", "x" * 100_000],
+        ["run", "--preset", "bowl", "--start", "1" * 100_000],
+        ["eval", "--function", "x", "--at", "1," * 50_000],
+        ["run", "--preset", "bowl", "--format", "y" * 100_000],  # argparse echoes the choice
+        ["likelihood", "--dataset", "lecture", "--model", "1," * 50_000],
+        ["--preset", "p" * 100_000],
+    ],
+    ids=["steps", "tol", "start", "eval-at", "format", "model", "gui-preset"],
+)
+def test_long_command_line_values_give_one_short_line(args):
+    assert_short_refusal(gdviz(*args))
+
+
+def test_a_csv_with_100_000_bad_rows_lists_20_then_how_many_more(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("x,y\n" + "oops,7\n" * 100_000 + "1,0\n")
+    started = time.monotonic()
+    proc = gdviz("likelihood", "--dataset", str(path), "--model", "1,0")
+    assert time.monotonic() - started < 30
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert lines[0] == "gdviz likelihood: error: 100,000 bad dataset rows:"
+    assert lines[1] == "line 2: x is not a number: 'oops'; y must be 0 or 1, got 7"
+    assert lines[20] == "line 21: x is not a number: 'oops'; y must be 0 or 1, got 7"
+    assert lines[21:] == ["… and 99,980 more rows"]
+    assert max(len(line) for line in lines) < 200
+
+
+def test_a_csv_with_one_megabytes_long_field_gives_a_short_line(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("x,y\n" + "1" * 50 + "e" * BIG + ",1\n")
+    proc = gdviz("run", "--dataset", str(path))
+    assert_short_refusal(proc, "line 2: x is not a number:", f"({BIG + 50:,} characters)")
+
+
+def test_bounded_line_is_the_last_resort_for_any_echo():
+    assert bounded_line("short") == "short"
+    cut = bounded_line("e" * 10_000, limit=300)
+    assert cut == "e" * 300 + "… (9,700 more characters)"
