@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from gdviz.core import safe_read
@@ -255,3 +256,86 @@ def test_bounded_line_is_the_last_resort_for_any_echo():
     assert bounded_line("short") == "short"
     cut = bounded_line("e" * 10_000, limit=300)
     assert cut == "e" * 300 + "… (9,700 more characters)"
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Big valid input works
+
+MEASURE_CHILD = """
+import resource, subprocess, sys
+proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+sys.stdout.write(proc.stdout)
+sys.stderr.write(proc.stderr)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+sys.exit(proc.returncode)
+"""
+
+
+def write_eighths_csv(path: Path, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """n rows of x = k/8 (exact in float64) and y drawn from a logistic model, written fast."""
+    rng = np.random.default_rng(seed)
+    k = rng.integers(-400, 401, n)
+    x = k / 8.0
+    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-(x - 5.0) / 4.0))).astype(np.int64)
+    texts = np.array([f"{v / 8!r},{c}\n" for c in (0, 1) for v in range(-400, 401)], dtype=object)
+    rows = texts[(k + 400) + 801 * y]
+    with path.open("w") as file:
+        file.write("x,y\n")
+        for start in range(0, n, 1 << 20):
+            file.write("".join(rows[start : start + (1 << 20)].tolist()))
+    return x, y.astype(np.float64)
+
+
+def independent_cost(x: np.ndarray, y: np.ndarray, w: float, b: float) -> float:
+    z = w * x + b
+    return float(np.mean(np.logaddexp(0.0, z) - y * z))
+
+
+def test_likelihood_of_four_million_rows_lists_20_and_sums_all_in_under_1_gb(tmp_path):
+    n = 4_000_000
+    path = tmp_path / "big.csv"
+    x, y = write_eighths_csv(path, n)
+    env = dict(os.environ, PYTHONPATH=str(REPO), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    argv = [sys.executable, "-m", "gdviz", "likelihood", "--dataset", str(path)]
+    proc = subprocess.run(
+        [sys.executable, "-c", MEASURE_CHILD, *argv, "--model", "0.5,-2", "--json"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    *warnings_text, peak_kb = proc.stderr.splitlines()
+    assert warnings_text == []
+    assert int(peak_kb) < 1024 * 1024, f"peak RSS {int(peak_kb) // 1024} MB"
+    result = json.loads(proc.stdout)
+    assert result["m"] == n
+    assert [row["i"] for row in result["rows"]] == list(range(1, 21))
+    assert [row["x"] for row in result["rows"]] == x[:20].tolist()
+    assert result["rows_omitted"] == n - 20
+    assert result["cost_natural"] == pytest.approx(independent_cost(x, y, 0.5, -2.0), rel=1e-10)
+    wrong = ((0.5 * x - 2.0) >= 0) != (y == 1.0)
+    assert result["misclassified_count"] == int(wrong.sum())
+    assert len(result["small_probability_rows"]) == 20
+    assert len(proc.stdout) < 20_000
+
+
+def test_likelihood_lists_every_row_with_all_and_the_same_sums(tmp_path):
+    path = tmp_path / "data.csv"
+    x, y = write_eighths_csv(path, 1000, seed=3)
+    base = ["likelihood", "--dataset", str(path), "--model", "0.25,-1"]
+    short, every = gdviz(*base), gdviz(*base, "--all")
+    assert short.returncode == every.returncode == 0, short.stderr + every.stderr
+    short_rows = [line for line in short.stdout.splitlines() if line[:6].strip().isdigit()]
+    every_rows = [line for line in every.stdout.splitlines() if line[:6].strip().isdigit()]
+    assert len(short_rows) == 20 and len(every_rows) == 1000
+    assert every_rows[:20] == short_rows
+    assert "… and 980 more rows (--all lists every row)" in short.stdout
+    assert "more rows" not in every.stdout
+    tail = short.stdout.split("more rows (--all lists every row)\n")[1]
+    assert every.stdout.endswith(tail)  # the sums cover every row either way
+    listed = json.loads(gdviz(*base, "--all", "--json").stdout)
+    assert [row["x"] for row in listed["rows"]] == x.tolist()
+    assert listed["rows_omitted"] == 0
+    assert listed["cost_natural"] == pytest.approx(independent_cost(x, y, 0.25, -1.0), rel=1e-12)
