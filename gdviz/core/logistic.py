@@ -340,11 +340,24 @@ def log_loss(
     signed_x = sign * dataset.x
     out = np.empty(w_cells.size)
     step = max(1, _POINTWISE_CHUNK // len(dataset))
-    for start in range(0, w_cells.size, step):
-        cells = slice(start, start + step)
-        t = w_cells[cells, None] * signed_x + b_cells[cells, None] * sign
-        out[cells] = softplus(t).mean(axis=1)
-    return (out / ln_base).reshape(shape)[()]
+    # With |x| near 1e308, z can pass float64's range: ±inf then gives the right limits
+    # (softplus(−inf) = 0, softplus(inf) = inf, which a run reports as an overflow).
+    with np.errstate(over="ignore"):
+        for start in range(0, w_cells.size, step):
+            cells = slice(start, start + step)
+            t = w_cells[cells, None] * signed_x + b_cells[cells, None] * sign
+            out[cells] = _row_means(softplus(t))
+        return (out / ln_base).reshape(shape)[()]
+
+
+def _row_means(terms: np.ndarray) -> np.ndarray:
+    """terms.mean(axis=1), without overflow in the sum when every term is finite."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        means = terms.mean(axis=1)
+        overflowed = ~np.isfinite(means)
+        if np.any(overflowed):  # each |term| / m summed is at most the largest |term|
+            means[overflowed] = (terms[overflowed] / terms.shape[1]).sum(axis=1)
+    return means
 
 
 def log_loss_gradient(
@@ -358,14 +371,15 @@ def log_loss_gradient(
     d_w = np.empty(w_cells.size)
     d_b = np.empty(w_cells.size)
     step = max(1, _POINTWISE_CHUNK // len(dataset))
-    for start in range(0, w_cells.size, step):
-        cells = slice(start, start + step)
-        t = w_cells[cells, None] * signed_x + b_cells[cells, None] * sign
-        # σ(z) − y = s·σ(s·z): for y = 1 it is −σ(−z), which keeps its digits when σ(z) ≈ 1.
-        residual = sign * stable_sigmoid(t)
-        d_w[cells] = (residual * dataset.x).mean(axis=1)
-        d_b[cells] = residual.mean(axis=1)
-    return (d_w / ln_base).reshape(shape)[()], (d_b / ln_base).reshape(shape)[()]
+    with np.errstate(over="ignore"):  # z = ±inf gives σ = 1 or 0: the right limits
+        for start in range(0, w_cells.size, step):
+            cells = slice(start, start + step)
+            t = w_cells[cells, None] * signed_x + b_cells[cells, None] * sign
+            # σ(z) − y = s·σ(s·z): for y = 1 it is −σ(−z), which keeps its digits when σ(z) ≈ 1.
+            residual = sign * stable_sigmoid(t)
+            d_w[cells] = _row_means(residual * dataset.x)
+            d_b[cells] = residual.mean(axis=1)
+        return (d_w / ln_base).reshape(shape)[()], (d_b / ln_base).reshape(shape)[()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,7 +401,7 @@ def _prepare(dataset: Dataset) -> _Prepared:
     values, inverse = np.unique(dataset.x, return_inverse=True)
     n1 = np.bincount(inverse, weights=dataset.y, minlength=values.size)
     n0 = np.bincount(inverse, minlength=values.size) - n1
-    x_mean = float(dataset.x.mean())
+    x_mean = float(_row_means(dataset.x[None, :])[0])
     return _Prepared(values - x_mean, n0, n1, x_mean, len(dataset))
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +16,13 @@ import pytest
 
 from gdviz.core import safe_read
 from gdviz.core.lesson import load_lesson
-from gdviz.core.logistic import DatasetError, load_dataset_csv
+from gdviz.core.logistic import (
+    Dataset,
+    DatasetError,
+    load_dataset_csv,
+    log_loss,
+    log_loss_gradient,
+)
 from gdviz.core.safe_read import FileRefused, read_bounded
 from gdviz.core.scene import SceneError, load_scene, scene_for_preset, scene_to_json
 from gdviz.core.shown import bounded_line, shown_text
@@ -339,3 +347,63 @@ def test_likelihood_lists_every_row_with_all_and_the_same_sums(tmp_path):
     assert [row["x"] for row in listed["rows"]] == x.tolist()
     assert listed["rows_omitted"] == 0
     assert listed["cost_natural"] == pytest.approx(independent_cost(x, y, 0.25, -1.0), rel=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. No stray warnings
+
+EXTREMES_CSV = "x,y\n1e308,1\n-1e308,0\n3,1\n2,0\n"
+
+
+def assert_result_or_one_clear_line(proc: subprocess.CompletedProcess) -> None:
+    assert "RuntimeWarning" not in proc.stderr
+    assert "site-packages" not in proc.stderr and "Traceback" not in proc.stderr
+    if proc.returncode == 0:
+        assert proc.stderr == "" and proc.stdout
+    else:
+        assert_short_refusal(proc)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["likelihood", "--model", "1,0"],
+        ["likelihood", "--model", "4,5"],
+        ["likelihood", "--model", "1e-300,0", "--log-base", "2", "--json"],
+        ["run"],
+        ["run", "--start", "0,0"],
+        ["run", "--start", "0,0", "--log-base", "2", "--optimizer", "adam"],
+    ],
+)
+def test_extreme_x_gives_a_result_or_one_line_and_no_warning(tmp_path, args):
+    path = tmp_path / "extremes.csv"
+    path.write_text(EXTREMES_CSV)
+    proc = gdviz(args[0], "--dataset", str(path), *args[1:])
+    assert_result_or_one_clear_line(proc)
+
+
+def test_a_run_from_an_overflowing_gradient_says_it_diverged(tmp_path):
+    path = tmp_path / "extremes.csv"
+    path.write_text(EXTREMES_CSV)
+    proc = gdviz("run", "--dataset", str(path), "--start", "0,0")
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert proc.stdout.splitlines()[-1].startswith("# stop: diverged")
+
+
+def test_the_loss_and_gradient_at_extreme_x_are_their_limits_without_warnings():
+    dataset = Dataset([1e308, -1e308, 3.0, 2.0], [1.0, 0.0, 1.0, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = float(log_loss(dataset, 4.0, 5.0))
+        d_w, d_b = log_loss_gradient(dataset, 0.0, 0.0)
+        opposed = Dataset([1e308, 1e308, -1e308, -1e308], [0.0, 0.0, 1.0, 1.0])
+        sum_overflows, _ = log_loss_gradient(opposed, 0.0, 0.0)
+        wrong_side = float(log_loss(dataset, -4.0, 5.0))
+    # The two extreme rows are classified right with |z| past float64: their terms are 0.
+    expected = (np.logaddexp(0.0, -(4 * 3 + 5)) + np.logaddexp(0.0, 4 * 2 + 5)) / 4
+    assert loss == pytest.approx(expected, rel=1e-15)
+    # ∂L/∂w at (0, 0) = mean((σ(0) − y)·x) = (−0.5e308 − 0.5e308 − 1.5 + 1) / 4.
+    assert float(d_w) == pytest.approx(-0.5e308 / 2, rel=1e-15) and float(d_b) == 0.0
+    # Four terms of +0.5e308: their sum passes float64's range, their mean does not.
+    assert float(sum_overflows) == pytest.approx(0.5e308, rel=1e-15)
+    assert wrong_side == math.inf
