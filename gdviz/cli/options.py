@@ -237,6 +237,29 @@ def surface_from_scene(path: str):
     return surface_for_scene(scene), scene.point
 
 
+def check_start_defined(surface, start: tuple[float, float]) -> None:
+    """UsageError when f has no finite value at the start: what `gdviz eval` says there."""
+    import numpy as np
+
+    with np.errstate(all="ignore"):
+        value = float(surface.value(*start))
+    if math.isfinite(value):
+        return
+    reason = None
+    expression = getattr(surface, "expression", None)
+    if expression is not None:
+        from gdviz.core.expression import explain_nan
+
+        try:
+            reason = explain_nan(expression, *start)
+        except (ValueError, TypeError, ArithmeticError):
+            reason = None
+    x, y = start
+    raise UsageError(
+        f"f is not defined at the start ({x:g}, {y:g}): {reason or 'outside its domain'}"
+    )
+
+
 def optimizer_from_args(args: argparse.Namespace):
     """(optimizer, max_steps, tol) from the run options, validated."""
     from gdviz.core.optimizers import make_optimizer

@@ -22,6 +22,7 @@ from gdviz.core.logistic import (
     load_dataset_csv,
     log_loss,
     log_loss_gradient,
+    parse_log_base,
 )
 from gdviz.core.safe_read import FileRefused, read_bounded
 from gdviz.core.scene import SceneError, load_scene, scene_for_preset, scene_to_json
@@ -407,3 +408,61 @@ def test_the_loss_and_gradient_at_extreme_x_are_their_limits_without_warnings():
     # Four terms of +0.5e308: their sum passes float64's range, their mean does not.
     assert float(sum_overflows) == pytest.approx(0.5e308, rel=1e-15)
     assert wrong_side == math.inf
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Consistent semantics
+
+
+@pytest.mark.parametrize(("text", "base"), [("e", math.e), (" LN ", math.e), ("10", 10), ("2", 2)])
+def test_the_log_bases_are_e_10_and_2(text, base):
+    assert parse_log_base(text) == base
+
+
+@pytest.mark.parametrize("text", ["0.5", "1.0000000000000002", "3.5", "10.0", "e2", ""])
+def test_any_other_log_base_is_refused_with_the_choices(text):
+    with pytest.raises(ValueError, match="^log base must be one of e, 10 or 2; got "):
+        parse_log_base(text)
+
+
+@pytest.mark.parametrize("value", ["0.5", "1.0000000000000002"])
+@pytest.mark.parametrize(
+    "verb",
+    [
+        ["run", "--dataset", "lecture"],
+        ["run", "--preset", "bowl"],
+        ["likelihood", "--dataset", "lecture", "--model", "1,0"],
+    ],
+    ids=["run-dataset", "run-preset", "likelihood"],
+)
+def test_the_cli_refuses_other_log_bases(verb, value):
+    proc = gdviz(*verb, "--log-base", value)
+    assert_short_refusal(proc, f"log base must be one of e, 10 or 2; got '{value}'")
+
+
+def test_a_scene_with_another_log_base_is_refused_with_the_choices(tmp_path):
+    path = tmp_path / "base.json"
+    path.write_text(json.dumps({**bowl_scene(), "log_base": "0.5"}))
+    with pytest.raises(SceneError, match=r"log_base: expected one of 'e', '10', '2', got '0.5'"):
+        load_scene(path)
+
+
+@pytest.mark.parametrize(
+    ("function", "start", "reason"),
+    [
+        ("sqrt(x)", "-1,0", "(-1, 0): sqrt of a negative number: x must be ≥ 0"),
+        ("log(x - 1) + y", "0.5,2", "(0.5, 2): log of a non-positive number (x - 1 = -0.5)"),
+        ("exp(x*y)", "30,30", "(30, 30): value too large (overflow)"),
+    ],
+)
+def test_run_and_eval_agree_on_a_start_where_f_is_not_defined(function, start, reason):
+    evaluated = gdviz("eval", "--function", function, "--at", start)
+    run = gdviz("run", "--function", function, "--start", start)
+    assert_short_refusal(evaluated, f"gdviz eval: error: f is not defined at {reason}")
+    assert_short_refusal(run, f"gdviz run: error: f is not defined at the start {reason}")
+
+
+def test_a_start_where_f_is_defined_still_runs():
+    proc = gdviz("run", "--function", "sqrt(x) + y^2", "--start", "1,1", "--steps", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[1].startswith("0,1.0,1.0,2.0,")
