@@ -29,16 +29,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _error_text(prog: str, err: Exception) -> str:
-    """One line (or, for a dataset, one line per bad row) saying what was wrong."""
+    """One short line (or, for a dataset, one line per listed bad row) saying what was wrong."""
     from gdviz.core.expression import ExpressionError
-    from gdviz.core.logistic import DatasetError
+    from gdviz.core.logistic import DatasetError, bad_rows_text
+    from gdviz.core.shown import bounded_line
 
     if isinstance(err, DatasetError):
-        # Every bad row on its own line (the message itself lists at most 50).
-        if len(err.errors) == 1:
-            return f"{prog}: error: {err.errors[0]}"
-        return "\n".join([f"{prog}: error: {len(err.errors)} bad dataset rows:", *err.errors])
+        # The first bad rows, each on its own line, then how many more there are.
+        if err.bad_rows == 1 and len(err.errors) == 1:
+            return bounded_line(f"{prog}: error: {err.errors[0]}")
+        lines = bad_rows_text(err.errors, err.bad_rows).split("\n")
+        return "\n".join(bounded_line(line) for line in [f"{prog}: error: {lines[0]}", *lines[1:]])
     message = str(err)
     if isinstance(err, ExpressionError):
         message = f"invalid expression: {message}"
-    return f"{prog}: error: {message}"
+    # Anything echoed past the bound is cut (argparse, for one, echoes whole values).
+    return "\n".join(bounded_line(line) for line in f"{prog}: error: {message}".split("\n"))

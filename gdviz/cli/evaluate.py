@@ -18,6 +18,7 @@ from gdviz.cli.options import (
     positive_finite,
 )
 from gdviz.core.expression import explain_nan
+from gdviz.core.shown import shown_text
 
 
 def _eval_parser() -> argparse.ArgumentParser:
@@ -58,7 +59,7 @@ def run_eval(argv: Sequence[str]) -> int:
         return _run_eval_3d(args)
     if count != 2:
         raise UsageError(
-            f"--at needs 2 (x,y) or 3 (x,y,z) comma-separated numbers, got {args.at!r}"
+            f"--at needs 2 (x,y) or 3 (x,y,z) comma-separated numbers, got {shown_text(args.at)}"
         )
     x, y = parse_point(args.at, 2, "--at")
     direction = None

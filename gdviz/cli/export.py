@@ -12,6 +12,7 @@ from gdviz.cli.options import (
     Parser,
     UsageError,
     add_source_and_run_options,
+    check_start_defined,
     optimizer_from_args,
     start_from_args,
     surface_from_args,
@@ -165,6 +166,8 @@ def _run_export(argv: Sequence[str]) -> int:
     surface, suggested = surface_from_args(args)  # checks the function or dataset early
     start = start_from_args(args, suggested)
     check_finite_somewhere(surface, _window_of(args, surface))
+    if "descent" in kinds:
+        check_start_defined(surface, start)  # as `gdviz run` does
     check_destination(spec)
 
     from gdviz.display import display_for_rendering
@@ -279,6 +282,7 @@ def _render_and_write(args, spec, plan: _Request, surface, start, optimizer, max
 
 def _window_for(args, surface, start, optimizer, max_steps, tol, plan, spec, app, stop):
     """The (hidden-in-Xvfb) main window showing the scene, its grid drawn and the run made."""
+    from gdviz.core.logistic import log_base_key
     from gdviz.export.writers import ExportCancelled
     from gdviz.ui.main_window import MainWindow
     from gdviz.ui.panels.descent_panel import RunSettings
@@ -289,8 +293,8 @@ def _window_for(args, surface, start, optimizer, max_steps, tol, plan, spec, app
             from gdviz.core.scene import load_scene
 
             window.apply_scene(load_scene(args.scene), record_undo=False)
-        if args.log_base in ("e", "10", "2"):
-            window.set_log_base(args.log_base)
+        if not args.scene:  # a scene keeps its own log base, as surface_from_args does
+            window.set_log_base(log_base_key(args.log_base))
         if args.dataset:
             window.set_dataset(surface.dataset, str(args.dataset))
         window.resize(1280, 800)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy as np
 
 from gdviz.cli.options import (
     Parser,
@@ -32,6 +35,11 @@ def _likelihood_parser() -> argparse.ArgumentParser:
         help="log base of the cost (default e; the slides use 10)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help=f"list every row (default: the first {LISTED_ROWS}; the sums always use every row)",
+    )
     return parser
 
 
@@ -79,19 +87,15 @@ def run_likelihood(argv: Sequence[str]) -> int:
     wrong = misclassified(dataset, w, b)
     boundary = decision_boundary(w, b)
     verdict = separability(dataset)
+    listed = table.m if args.all else min(table.m, LISTED_ROWS)
     if args.json:
-        print(json.dumps({
+        head = {
             "dataset": args.dataset,
             "m": table.m,
             "model": {"w": w, "b": b},
             "log_base": log_base_label(log_base),
-            "rows": [
-                {"i": i + 1, "x": x, "y": int(y), "z": z, "a": a, "p": p, "log_p": lp,
-                 "misclassified": bad}
-                for i, (x, y, z, a, p, lp, bad) in enumerate(zip(
-                    table.x.tolist(), table.y.tolist(), table.z.tolist(), table.a.tolist(),
-                    table.p.tolist(), table.log_p.tolist(), wrong.tolist(), strict=True))
-            ],
+            "rows": _ROWS_MARK,
+            "rows_omitted": table.m - listed,
             "likelihood": table.likelihood,
             "likelihood_underflows": table.likelihood_underflows,
             "likelihood_text": table.likelihood_text,
@@ -99,35 +103,27 @@ def run_likelihood(argv: Sequence[str]) -> int:
             "log10_likelihood": table.log10_likelihood,
             "cost": table.cost,
             "cost_natural": table.cost_natural,
-            "small_probability_rows": (small + 1).tolist(),
+            "small_probability_rows": (small[: None if args.all else LISTED_ROWS] + 1).tolist(),
+            "small_probability_count": int(small.size),
+            "misclassified_count": int(np.count_nonzero(wrong)),
             "decision_boundary": boundary,
             "separability": {"kind": verdict.kind, "separable": verdict.separable,
                              "direction": verdict.direction,
                              "gap": None if verdict.gap is None else list(verdict.gap),
                              "has_minimum": verdict.has_minimum, "message": verdict.message},
-        }, indent=1, ensure_ascii=False))  # fmt: skip
+        }  # fmt: skip
+        before, after = json.dumps(head, indent=1, ensure_ascii=False).split(f'"{_ROWS_MARK}"')
+        _write_chunks([before, "[\n", *_json_row_chunks(table, wrong, listed), "\n ]", after])
+        sys.stdout.write("\n")
         return 0
-    lines = [
-        f"dataset: {args.dataset} ({table.m} examples); model {_model_text(w, b)}",
+    header = [
+        f"dataset: {args.dataset} ({table.m:,} examples); model {_model_text(w, b)}",
         "",
         f"{'i':>6} {'x':>14} {'y':>2} {'z':>14} {'a = σ(z)':>16} {'P(Y = y_i)':>16} {'ln P':>16}",
     ]
-    lines += [
-        f"{i:>6} {fmt10(x):>14} {int(y):>2} {fmt10(z):>14} {fmt10(a):>16} {fmt10(p):>16} "
-        f"{fmt10(lp):>16}"
-        for i, (x, y, z, a, p, lp) in enumerate(
-            zip(
-                table.x.tolist(),
-                table.y.tolist(),
-                table.z.tolist(),
-                table.a.tolist(),
-                table.p.tolist(),
-                table.log_p.tolist(),
-                strict=True,
-            ),
-            start=1,
-        )
-    ]
+    lines = []
+    if listed < table.m:
+        lines.append(f"… and {table.m - listed:,} more rows (--all lists every row)")
     underflow = ""
     if table.likelihood_underflows:
         underflow = " (below float64's range: computed from log10 L)"
@@ -140,7 +136,7 @@ def run_likelihood(argv: Sequence[str]) -> int:
     ]
     if small.size:
         shown = ", ".join(str(i + 1) for i in small[:20].tolist())
-        more = f" and {small.size - 20} more" if small.size > 20 else ""
+        more = f" and {small.size - 20:,} more" if small.size > 20 else ""
         lines.append(f"rows with P < 0.05 (they crush the product): {shown}{more}")
     if boundary is None:
         lines.append("boundary: none (w = 0: every example gets the same a)")
@@ -148,8 +144,54 @@ def run_likelihood(argv: Sequence[str]) -> int:
         side = "≥" if w > 0 else "≤"
         lines.append(
             f"boundary: z = 0 at x = −b/w = {fmt(boundary)} (class 1 predicted for x {side} "
-            f"{fmt(boundary)}); misclassified: {int(wrong.sum())} of {table.m}"
+            f"{fmt(boundary)}); misclassified: {int(np.count_nonzero(wrong)):,} of {table.m:,}"
         )
     lines.append(f"dataset: {verdict.message}")
-    print("\n".join(lines))
+    _write_chunks(["\n".join(header), "\n", *_text_row_chunks(table, listed), "\n".join(lines)])
+    sys.stdout.write("\n")
     return 0
+
+
+# The table lists this many rows unless --all is given; the summary always covers every row.
+LISTED_ROWS = 20
+_CHUNK_ROWS = 1 << 16
+_ROWS_MARK = "@@gdviz-rows@@"
+
+
+def _write_chunks(chunks: Iterable[str]) -> None:
+    for chunk in chunks:
+        sys.stdout.write(chunk)
+
+
+def _row_blocks(table, listed: int) -> Iterator[tuple[int, list, ...]]:
+    """(first index, x, y, z, a, p, ln p as lists) for the listed rows, a block at a time."""
+    for start in range(0, listed, _CHUNK_ROWS):
+        rows = slice(start, min(listed, start + _CHUNK_ROWS))
+        yield (start, *(column[rows].tolist() for column in (
+            table.x, table.y, table.z, table.a, table.p, table.log_p)))  # fmt: skip
+
+
+def _text_row_chunks(table, listed: int) -> Iterator[str]:
+    for start, xs, ys, zs, a_s, ps, lps in _row_blocks(table, listed):
+        yield "".join(
+            f"{i:>6} {fmt10(x):>14} {int(y):>2} {fmt10(z):>14} {fmt10(a):>16} {fmt10(p):>16} "
+            f"{fmt10(lp):>16}\n"
+            for i, x, y, z, a, p, lp in zip(
+                range(start + 1, start + len(xs) + 1), xs, ys, zs, a_s, ps, lps, strict=True
+            )
+        )
+
+
+def _json_row_chunks(table, wrong: np.ndarray, listed: int) -> Iterator[str]:
+    """The listed rows as json.dumps(indent=1) writes them inside the document."""
+    for start, xs, ys, zs, a_s, ps, lps in _row_blocks(table, listed):
+        bad = wrong[start : start + len(xs)].tolist()
+        rows = (
+            {"i": i, "x": x, "y": int(y), "z": z, "a": a, "p": p, "log_p": lp,
+             "misclassified": m}
+            for i, x, y, z, a, p, lp, m in zip(
+                range(start + 1, start + len(xs) + 1), xs, ys, zs, a_s, ps, lps, bad, strict=True
+            )
+        )  # fmt: skip
+        text = ",\n".join("  " + json.dumps(row, indent=1).replace("\n", "\n  ") for row in rows)
+        yield ("" if start == 0 else ",\n") + text

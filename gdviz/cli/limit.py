@@ -19,6 +19,7 @@ from gdviz.cli.options import (
     value_text,
 )
 from gdviz.core.numbers import parse_limit_point
+from gdviz.core.shown import shown_text
 
 
 def _limit_parser() -> argparse.ArgumentParser:
@@ -68,7 +69,7 @@ def _split_path(text: str) -> tuple[str, str]:
         elif char == "," and depth == 0:
             cuts.append(i)
     if len(cuts) != 1:
-        raise UsageError(f"--path needs two expressions in t, 'x(t), y(t)', got {text!r}")
+        raise UsageError(f"--path needs two expressions in t, 'x(t), y(t)', got {shown_text(text)}")
     return text[: cuts[0]], text[cuts[0] + 1 :]
 
 
@@ -98,7 +99,8 @@ def run_limit(argv: Sequence[str]) -> int:
 
     if len(args.at.split(",")) != 2:
         raise UsageError(
-            f"--at needs 2 comma-separated numbers X0,Y0 (or use --one-variable), got {args.at!r}"
+            "--at needs 2 comma-separated numbers X0,Y0 (or use --one-variable), "
+            f"got {shown_text(args.at)}"
         )
     x0, y0 = parse_point(args.at, 2, "--at")
     expression = parse_expression(args.function, ("x", "y"))
@@ -142,7 +144,7 @@ def _parse_limit_point(text: str) -> float:
     """A of the one-variable limit: the GUI's parser (a number, inf, -inf, ∞)."""
     if "," in text:
         raise UsageError(
-            f"--at needs one number A (or inf, -inf) with --one-variable, got {text[:80]!r}"
+            f"--at needs one number A (or inf, -inf) with --one-variable, got {shown_text(text)}"
         )
     try:
         return parse_limit_point(text, "--at")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from collections.abc import Sequence
 
 from gdviz.core.numbers import format_number, parse_coordinate, parse_number
 from gdviz.core.optimizers import HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_NAMES
+from gdviz.core.shown import shown_text
 
 # verb -> (module, function): each verb is imported only when it runs.
 VERBS: dict[str, tuple[str, str]] = {
@@ -37,7 +39,11 @@ class UsageError(Exception):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one clear line, not argparse's usage dump
-        raise UsageError(message)
+        # argparse quotes the values it echoes ("invalid choice: '…'"): shorten long ones.
+        raise UsageError(_LONG_QUOTED.sub(lambda m: shown_text(m.group(1)), message))
+
+
+_LONG_QUOTED = re.compile(r"'([^']{81,})'")
 
 
 def attach_negative_values(argv: Sequence[str]) -> list[str]:
@@ -59,7 +65,7 @@ def parse_numbers(text: str, count: int, what: str) -> tuple[float, ...]:
     """Parse 'A,B' (count numbers, comma separated) into finite floats, or raise UsageError."""
     parts = text.split(",")
     if len(parts) != count:
-        raise UsageError(f"{what} needs {count} comma-separated numbers, got {text[:80]!r}")
+        raise UsageError(f"{what} needs {count} comma-separated numbers, got {shown_text(text)}")
     try:
         return tuple(parse_number(part, what) for part in parts)
     except ValueError as err:
@@ -84,10 +90,10 @@ def positive_finite(text: str, what: str, allow_negative: bool = False) -> float
     try:
         value = float(text)
     except ValueError:
-        raise UsageError(f"{what}: {text!r} is not a number") from None
+        raise UsageError(f"{what}: {shown_text(text)} is not a number") from None
     if not math.isfinite(value) or value == 0 or (value < 0 and not allow_negative):
         rule = "a finite non-zero number" if allow_negative else "a finite number > 0"
-        raise UsageError(f"{what} must be {rule}, got {text!r}")
+        raise UsageError(f"{what} must be {rule}, got {shown_text(text)}")
     return value
 
 
@@ -194,7 +200,7 @@ def value_text(value: float) -> str:
 def finite_option(text: str, what: str) -> float:
     value = number_option(text, what)
     if not math.isfinite(value):
-        raise UsageError(f"{what} must be a finite number, got {text!r}")
+        raise UsageError(f"{what} must be a finite number, got {shown_text(text)}")
     return value
 
 
@@ -209,11 +215,11 @@ def whole_number(text: str, what: str, minimum: int, maximum: int | None = None)
     try:
         value = int(text)
     except ValueError:
-        raise UsageError(f"{what} must be a whole number ≥ {minimum}, got {text!r}") from None
-    if value < minimum:
-        raise UsageError(f"{what} must be a whole number ≥ {minimum}, got {text!r}")
+        value = None
+    if value is None or value < minimum:
+        raise UsageError(f"{what} must be a whole number ≥ {minimum}, got {shown_text(text)}")
     if maximum is not None and value > maximum:
-        raise UsageError(f"{what} must be at most {maximum}, got {text!r}")
+        raise UsageError(f"{what} must be at most {maximum}, got {shown_text(text)}")
     return value
 
 
@@ -247,6 +253,29 @@ def surface_from_scene(path: str):
     return surface_for_scene(scene), scene.point
 
 
+def check_start_defined(surface, start: tuple[float, float]) -> None:
+    """UsageError when f has no finite value at the start: what `gdviz eval` says there."""
+    import numpy as np
+
+    with np.errstate(all="ignore"):
+        value = float(surface.value(*start))
+    if math.isfinite(value):
+        return
+    reason = None
+    expression = getattr(surface, "expression", None)
+    if expression is not None:
+        from gdviz.core.expression import explain_nan
+
+        try:
+            reason = explain_nan(expression, *start)
+        except (ValueError, TypeError, ArithmeticError):
+            reason = None
+    x, y = start
+    raise UsageError(
+        f"f is not defined at the start ({x:g}, {y:g}): {reason or 'outside its domain'}"
+    )
+
+
 def optimizer_from_args(args: argparse.Namespace):
     """(optimizer, max_steps, tol) from the run options, validated."""
     from gdviz.core.optimizers import make_optimizer
@@ -260,7 +289,9 @@ def optimizer_from_args(args: argparse.Namespace):
     max_steps = whole_number(args.steps, "--steps", 1, MAX_STEPS)
     tol = number_option(args.tol, "--tol")
     if not (math.isfinite(tol) and tol >= 0):  # checked here so export fails before any display
-        raise UsageError(f"--tol (tolerance) must be a finite number ≥ 0, got {args.tol!r}")
+        raise UsageError(
+            f"--tol (tolerance) must be a finite number ≥ 0, got {shown_text(args.tol)}"
+        )
     return optimizer, max_steps, tol
 
 

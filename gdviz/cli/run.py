@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from gdviz.cli.options import (
     Parser,
     add_source_and_run_options,
+    check_start_defined,
     optimizer_from_args,
     start_from_args,
     surface_from_args,
@@ -32,6 +33,7 @@ def run_run(argv: Sequence[str]) -> int:
     optimizer, max_steps, tol = optimizer_from_args(args)
     surface, suggested = surface_from_args(args)
     start = start_from_args(args, suggested)
+    check_start_defined(surface, start)  # as `gdviz eval` does: exit 2, not a run of 0 steps
     steps, end = run_to_end(surface, start, optimizer, max_steps=max_steps, tol=tol)
     a, b, _ = surface.axis_names
     if args.format == "json":

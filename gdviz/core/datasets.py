@@ -11,6 +11,7 @@ import numpy as np
 
 from gdviz.core.atomic_file import atomic_path, create_text
 from gdviz.core.logistic import Dataset
+from gdviz.core.shown import shown_text
 
 DATASET_KINDS = ("separable", "overlapping")
 MIN_EXAMPLES = 2
@@ -45,7 +46,7 @@ def synthetic_dataset(
     if not MIN_EXAMPLES <= n <= MAX_EXAMPLES:
         raise ValueError(f"n must be from {MIN_EXAMPLES} to {MAX_EXAMPLES:,}, got {n:,}")
     if kind not in DATASET_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(DATASET_KINDS)}; got {kind!r}")
+        raise ValueError(f"kind must be one of {', '.join(DATASET_KINDS)}; got {shown_text(kind)}")
     for name, value in (("center", center), ("spread", spread), ("gap", gap)):
         if not math.isfinite(value):
             raise ValueError(f"{name} must be a finite number, got {value!r}")

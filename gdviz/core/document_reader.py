@@ -6,14 +6,42 @@ import json
 import math
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
-MAX_FILE_BYTES = 512 * 1024 * 1024
+from gdviz.core.safe_read import SCENE_MAX_BYTES, read_bounded
+from gdviz.core.shown import shown_text
+
+# Kept for importers: the largest scene file read.
+MAX_FILE_BYTES = SCENE_MAX_BYTES
+
+
+# JSON integers longer than this are not converted (float64 ends near 309 digits; Python's int()
+# refuses strings past 4,300 digits and is slow well before).
+_MAX_INTEGER_DIGITS = 400
 
 
 class SceneError(ValueError):
     """A scene (or lesson) document that cannot be used; the message names the bad field."""
+
+
+class HugeInteger:
+    """A JSON integer too long to convert: kept as its digit count, so the field can be named."""
+
+    def __init__(self, text: str):
+        self.digits = len(text.lstrip("-"))
+
+    def __repr__(self) -> str:
+        return f"a whole number of {self.digits:,} digits"
+
+
+def _parse_int(text: str) -> int | HugeInteger:
+    return int(text) if len(text) <= _MAX_INTEGER_DIGITS else HugeInteger(text)
+
+
+def refuse_huge_integer(r: FieldReader, value: Any) -> None:
+    """SceneError naming the field when value is a JSON integer of thousands of digits."""
+    if isinstance(value, HugeInteger):
+        raise r.error(f"too large ({value!r})")
 
 
 def dump_json(value: Any) -> str:
@@ -52,7 +80,7 @@ def parse_json_document(text: str | bytes) -> Any:
     if "\x00" in text:
         raise SceneError("not a text file (it contains NUL bytes)")
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as err:
         raise SceneError(
             f"not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
@@ -61,32 +89,22 @@ def parse_json_document(text: str | bytes) -> Any:
         raise SceneError("not valid JSON: nested too deeply") from None
 
 
-def read_document_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The file's bytes; OSError with the file name and the reason when it cannot be read."""
-    if not os.fspath(path).strip():  # Path('') is the current folder
-        raise OSError("cannot open a file with an empty name")
-    target = Path(path)
-    try:
-        size = target.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise OSError(f"cannot open {target.name}: too large ({size} bytes)")
-        return target.read_bytes()
-    except IsADirectoryError:
-        raise OSError(f"cannot open {target.name}: it is a folder") from None
-    except OSError as err:
-        if err.strerror is None:
-            raise
-        raise OSError(f"cannot open {target.name}: {err.strerror}") from err
+def read_document_bytes(
+    path: str | os.PathLike[str], cap: int = SCENE_MAX_BYTES, what: str = "scene"
+) -> bytes:
+    """The file's bytes (at most cap); FileRefused or OSError naming the path and the reason."""
+    return read_bounded(path, cap, what)
 
 
 def shown_value(value: Any) -> str:
+    """A JSON value as an error message shows it: short, whatever its size."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str):
-        return repr(value if len(value) <= 40 else value[:37] + "...")
-    if isinstance(value, (int, float)):
+    if isinstance(value, (str, int)):
+        return shown_text(value, 40)
+    if isinstance(value, (float, HugeInteger)):
         return repr(value)
     return {dict: "an object", list: "a list"}.get(type(value), type(value).__name__)
 
@@ -116,7 +134,7 @@ class FieldReader:
     def check_keys(self, data: dict, known: Sequence[str], required: Sequence[str] = ()) -> None:
         for key in data:
             if key not in known:
-                raise self.error(f"unknown field {key!r}")
+                raise self.error(f"unknown field {shown_text(key, 40)}")
         for key in required:
             if key not in data:
                 raise self.sub(key).error("missing (required)")
@@ -163,6 +181,7 @@ class FieldReader:
     def integer(self, data: Mapping, key: str, default: int, low: int, high: int) -> int:
         value = self._value(data, key, default)
         sub = self.sub(key)
+        refuse_huge_integer(sub, value)
         if isinstance(value, float) and math.isfinite(value) and value.is_integer():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
@@ -210,6 +229,8 @@ class FieldReader:
 
 
 def finite_number(r: FieldReader, value: Any) -> float:
+    """value as a float, or SceneError naming the field when it is not a finite number."""
+    refuse_huge_integer(r, value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise r.error(f"expected a number, got {shown_value(value)}")
     try:

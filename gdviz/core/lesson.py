@@ -12,9 +12,11 @@ from gdviz.core.document_reader import (
     SceneError,
     parse_json_document,
     read_document_bytes,
+    refuse_huge_integer,
     shown_value,
 )
 from gdviz.core.resources import resource_path
+from gdviz.core.safe_read import LESSON_MAX_BYTES
 from gdviz.core.scene import Scene, scene_from_dict
 
 LESSON_SCHEMA_VERSION = 1
@@ -53,15 +55,16 @@ def lesson_from_dict(data: Any) -> Lesson:
     r.require_object(data)
     r.check_keys(data, _LESSON_KEYS, required=("schema_version", "title", "steps"))
     version = data["schema_version"]
+    refuse_huge_integer(r.sub("schema_version"), version)
     if isinstance(version, bool) or not isinstance(version, int):
         raise SceneError(f"schema_version: expected a whole number, got {shown_value(version)}")
     if version > LESSON_SCHEMA_VERSION:
         raise SceneError(
-            f"schema_version {version} is newer than this gdviz understands "
+            f"schema_version {shown_value(version)} is newer than this gdviz understands "
             f"({LESSON_SCHEMA_VERSION}): update gdviz"
         )
     if version < 1:
-        raise SceneError(f"schema_version: must be at least 1, got {version}")
+        raise SceneError(f"schema_version: must be at least 1, got {shown_value(version)}")
     title = r.text(data, "title")
     steps = data["steps"]
     if not isinstance(steps, list) or not steps:
@@ -105,7 +108,7 @@ def _named_fields(scene: dict) -> tuple[str, ...]:
 
 def load_lesson(path: str | os.PathLike[str]) -> Lesson:
     """Read and validate a lesson file; error messages start with the file name."""
-    data = read_document_bytes(path)
+    data = read_document_bytes(path, LESSON_MAX_BYTES, "lesson")
     try:
         return lesson_from_json(data)
     except SceneError as err:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import math
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,13 +14,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gdviz.core.resources import resource_path
+from gdviz.core.safe_read import DATASET_MAX_BYTES, FileRefused, read_bounded
+from gdviz.core.shown import shown_text
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 LOG_BASES: dict[str, float] = {"e": math.e, "10": 10.0, "2": 2.0}
 
-_MAX_LISTED_ERRORS = 50
+# A CSV error lists this many bad rows, then says how many more there are.
+MAX_LISTED_ROWS = 20
 # Elements (float64) per chunk in the pointwise functions; float32 elements per grid chunk.
 _POINTWISE_CHUNK = 1 << 20
 _GRID_CHUNK = 1 << 17
@@ -28,11 +33,16 @@ _FLOAT32_TRUST = 32.0
 
 
 class DatasetError(ValueError):
-    """A dataset that cannot be used; `errors` holds every problem found (e.g. one per bad row)."""
+    """A dataset that cannot be used.
 
-    def __init__(self, message: str, errors: list[str] | None = None):
+    `errors` lists the problems shown (one per bad row, at most MAX_LISTED_ROWS of them);
+    `bad_rows` counts every bad row (len(errors) when all are listed).
+    """
+
+    def __init__(self, message: str, errors: list[str] | None = None, bad_rows: int | None = None):
         super().__init__(message)
         self.errors = list(errors) if errors is not None else [message]
+        self.bad_rows = len(self.errors) if bad_rows is None else bad_rows
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,45 +112,56 @@ def _as_vector(values: object, name: str) -> np.ndarray:
 
 
 def load_dataset_csv(path: str | os.PathLike[str] | Traversable) -> Dataset:
-    """The dataset in a CSV file with header x,y (extra columns ignored, '#' starts a comment)."""
-    if isinstance(path, (str, os.PathLike)) and not os.fspath(path).strip():
-        raise DatasetError("cannot read the dataset: the file name is empty")
+    """The dataset in a CSV file with header x,y (extra columns ignored, '#' starts a comment).
+
+    A file is read only when it is a regular file of at most DATASET_MAX_BYTES (safe_read.py).
+    """
     try:
         if isinstance(path, (str, os.PathLike)):
-            with open(path, encoding="utf-8-sig", newline="") as file:
-                text = file.read()
+            data = read_bounded(path, DATASET_MAX_BYTES, "dataset")
         else:
-            with path.open("r", encoding="utf-8-sig", newline="") as file:
-                text = file.read()
+            data = path.read_bytes()  # a file shipped with gdviz
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DatasetError(f"the dataset is not UTF-8 text: {exc}") from None
-    except OSError as exc:
-        raise DatasetError(f"cannot read the dataset: {exc}") from None
+    except (FileRefused, OSError) as exc:
+        raise DatasetError(str(exc)) from None
+    del data
     return parse_dataset_csv(text)
 
 
 def parse_dataset_csv(text: str) -> Dataset:
-    """The dataset in CSV text; DatasetError lists every bad row as 'line N: reason'."""
+    """The dataset in CSV text; DatasetError lists the bad rows as 'line N: reason'."""
+    text = text.removeprefix("\ufeff")
     # Only \n, \r\n and \r end a line (str.splitlines also splits on form feeds and others).
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    header_index = next((i for i, line in enumerate(lines) if _strip_comment(line).strip()), None)
-    if header_index is None:
+    header_index, header, body_start = 0, None, 0
+    for header_index, match in enumerate(_LINE.finditer(text)):  # noqa: B007
+        if _strip_comment(match.group(1)).strip():
+            header, body_start = match.group(1), match.end()
+            break
+        if match.end() >= len(text):
+            break
+    if header is None:
         raise DatasetError("the file is empty: expected a header line x,y and data rows")
-    names = [name.strip().lower() for name in _strip_comment(lines[header_index]).split(",")]
+    names = [name.strip().lower() for name in _strip_comment(header).split(",")]
     missing = [column for column in ("x", "y") if column not in names]
     if missing:
         raise DatasetError(
             f"line {header_index + 1}: the header must name columns x and y; "
-            f"missing {' and '.join(missing)} (header: {lines[header_index].strip()!r})"
+            f"missing {' and '.join(missing)} (header: {shown_text(header.strip())})"
         )
     ix, iy = names.index("x"), names.index("y")
-    body = lines[header_index + 1 :]
+    body = text[body_start:]
     values = _parse_fast(body, len(names), ix, iy)
     if values is None:
-        values = _parse_rows(body, header_index + 2, len(names), ix, iy)
+        lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        values = _parse_rows(lines, header_index + 2, len(names), ix, iy)
     if values[0].size == 0:
         raise DatasetError("the file has a header but no data rows")
     return Dataset(values[0], values[1])
+
+
+_LINE = re.compile(r"([^\r\n]*)(?:\r\n|\r|\n|$)")
 
 
 def _strip_comment(line: str) -> str:
@@ -148,13 +169,20 @@ def _strip_comment(line: str) -> str:
 
 
 def _parse_fast(
-    body: list[str], n_columns: int, ix: int, iy: int
+    body: str, n_columns: int, ix: int, iy: int
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """x and y via numpy's C parser, or None when anything is off (the row pass then explains)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # e.g. "input contained no data"
-            table = np.loadtxt(body, delimiter=",", comments="#", ndmin=2, dtype=np.float64)
+            # newline=None reads \r\n and \r as line ends; the text is parsed in chunks.
+            table = np.loadtxt(
+                io.StringIO(body, newline=None),
+                delimiter=",",
+                comments="#",
+                ndmin=2,
+                dtype=np.float64,
+            )
     except (ValueError, UserWarning):
         return None
     if table.size == 0:
@@ -170,17 +198,20 @@ def _parse_fast(
 def _parse_rows(
     body: list[str], first_line: int, n_columns: int, ix: int, iy: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """x and y row by row; DatasetError with every bad row's line number and reason."""
+    """x and y row by row; DatasetError with the first bad rows' line numbers and reasons."""
     xs: list[float] = []
     ys: list[float] = []
     errors: list[str] = []
+    bad_rows = 0
     for line_number, line in enumerate(body, start=first_line):
         content = _strip_comment(line)
         if not content.strip():
             continue
         fields = content.split(",")
         if len(fields) != n_columns:
-            errors.append(f"line {line_number}: expected {n_columns} fields, got {len(fields)}")
+            bad_rows += 1
+            if len(errors) < MAX_LISTED_ROWS:
+                errors.append(f"line {line_number}: expected {n_columns} fields, got {len(fields)}")
             continue
         reasons = []
         x = _number(fields[ix])
@@ -192,24 +223,35 @@ def _parse_rows(
         if y is None:
             reasons.append(_not_a_number("y", fields[iy]))
         elif y not in (0.0, 1.0):
-            reasons.append(f"y must be 0 or 1, got {fields[iy].strip()}")
+            field = fields[iy].strip()
+            reasons.append(
+                f"y must be 0 or 1, got {field if len(field) <= 40 else shown_text(field)}"
+            )
         if reasons:
-            errors.extend(f"line {line_number}: {reason}" for reason in reasons)
+            bad_rows += 1
+            if len(errors) < MAX_LISTED_ROWS:
+                errors.append(f"line {line_number}: {'; '.join(reasons)}")
         else:
             xs.append(x)  # type: ignore[arg-type]
             ys.append(y)  # type: ignore[arg-type]
     if errors:
-        listed = errors[:_MAX_LISTED_ERRORS]
-        if len(errors) > len(listed):
-            listed.append(f"… and {len(errors) - len(listed)} more")
-        raise DatasetError("bad dataset rows:\n" + "\n".join(listed), errors)
+        raise DatasetError(bad_rows_text(errors, bad_rows), errors, bad_rows)
     return np.array(xs, dtype=np.float64), np.array(ys, dtype=np.float64)
 
 
+def bad_rows_text(listed: list[str], bad_rows: int) -> str:
+    """'N bad dataset rows:' then the listed rows, one a line, and '… and K more rows'."""
+    lines = [f"{bad_rows:,} bad dataset row{'s' if bad_rows != 1 else ''}:", *listed]
+    if bad_rows > len(listed):
+        more = bad_rows - len(listed)
+        lines.append(f"… and {more:,} more row{'s' if more != 1 else ''}")
+    return "\n".join(lines)
+
+
 def _not_a_number(name: str, field: str) -> str:
-    return (
-        f"{name} is missing" if not field.strip() else f"{name} is not a number: {field.strip()!r}"
-    )
+    if not field.strip():
+        return f"{name} is missing"
+    return f"{name} is not a number: {shown_text(field.strip())}"
 
 
 def _number(text: str) -> float | None:
@@ -234,22 +276,19 @@ def log_base_label(base: float) -> str:
     return f"{base:g}"
 
 
-def parse_log_base(text: str) -> float:
-    """The log base named by text: 'e' (or 'ln'), '10', '2', or any positive number other than 1."""
+def log_base_key(text: str) -> str:
+    """'e', '10' or '2' for the log base named by text ('ln' is e); ValueError listing them."""
     cleaned = text.strip().lower()
     if cleaned == "ln":
         cleaned = "e"
-    if cleaned in LOG_BASES:
-        return LOG_BASES[cleaned]
-    try:
-        base = float(cleaned)
-    except ValueError:
-        base = math.nan
-    if not (math.isfinite(base) and base > 0 and base != 1):
-        raise ValueError(
-            f"log base must be e, 10, 2 or a positive number other than 1; got {text!r}"
-        )
-    return base
+    if cleaned not in LOG_BASES:
+        raise ValueError(f"log base must be one of e, 10 or 2; got {shown_text(text)}")
+    return cleaned
+
+
+def parse_log_base(text: str) -> float:
+    """The log base named by text: 'e' (or 'ln'), '10' or '2' — the bases the scenes allow."""
+    return LOG_BASES[log_base_key(text)]
 
 
 def _ln_base(log_base: float) -> float:
@@ -298,11 +337,24 @@ def log_loss(
     signed_x = sign * dataset.x
     out = np.empty(w_cells.size)
     step = max(1, _POINTWISE_CHUNK // len(dataset))
-    for start in range(0, w_cells.size, step):
-        cells = slice(start, start + step)
-        t = w_cells[cells, None] * signed_x + b_cells[cells, None] * sign
-        out[cells] = softplus(t).mean(axis=1)
-    return (out / ln_base).reshape(shape)[()]
+    # With |x| near 1e308, z can pass float64's range: ±inf then gives the right limits
+    # (softplus(−inf) = 0, softplus(inf) = inf, which a run reports as an overflow).
+    with np.errstate(over="ignore"):
+        for start in range(0, w_cells.size, step):
+            cells = slice(start, start + step)
+            t = w_cells[cells, None] * signed_x + b_cells[cells, None] * sign
+            out[cells] = _row_means(softplus(t))
+        return (out / ln_base).reshape(shape)[()]
+
+
+def _row_means(terms: np.ndarray) -> np.ndarray:
+    """terms.mean(axis=1), without overflow in the sum when every term is finite."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        means = terms.mean(axis=1)
+        overflowed = ~np.isfinite(means)
+        if np.any(overflowed):  # each |term| / m summed is at most the largest |term|
+            means[overflowed] = (terms[overflowed] / terms.shape[1]).sum(axis=1)
+    return means
 
 
 def log_loss_gradient(
@@ -316,14 +368,15 @@ def log_loss_gradient(
     d_w = np.empty(w_cells.size)
     d_b = np.empty(w_cells.size)
     step = max(1, _POINTWISE_CHUNK // len(dataset))
-    for start in range(0, w_cells.size, step):
-        cells = slice(start, start + step)
-        t = w_cells[cells, None] * signed_x + b_cells[cells, None] * sign
-        # σ(z) − y = s·σ(s·z): for y = 1 it is −σ(−z), which keeps its digits when σ(z) ≈ 1.
-        residual = sign * stable_sigmoid(t)
-        d_w[cells] = (residual * dataset.x).mean(axis=1)
-        d_b[cells] = residual.mean(axis=1)
-    return (d_w / ln_base).reshape(shape)[()], (d_b / ln_base).reshape(shape)[()]
+    with np.errstate(over="ignore"):  # z = ±inf gives σ = 1 or 0: the right limits
+        for start in range(0, w_cells.size, step):
+            cells = slice(start, start + step)
+            t = w_cells[cells, None] * signed_x + b_cells[cells, None] * sign
+            # σ(z) − y = s·σ(s·z): for y = 1 it is −σ(−z), which keeps its digits when σ(z) ≈ 1.
+            residual = sign * stable_sigmoid(t)
+            d_w[cells] = _row_means(residual * dataset.x)
+            d_b[cells] = residual.mean(axis=1)
+        return (d_w / ln_base).reshape(shape)[()], (d_b / ln_base).reshape(shape)[()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,7 +398,7 @@ def _prepare(dataset: Dataset) -> _Prepared:
     values, inverse = np.unique(dataset.x, return_inverse=True)
     n1 = np.bincount(inverse, weights=dataset.y, minlength=values.size)
     n0 = np.bincount(inverse, minlength=values.size) - n1
-    x_mean = float(dataset.x.mean())
+    x_mean = float(_row_means(dataset.x[None, :])[0])
     return _Prepared(values - x_mean, n0, n1, x_mean, len(dataset))
 
 

@@ -9,6 +9,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from gdviz.core.shown import shown_text
+
 
 class OptimizerError(ValueError):
     """An unknown optimizer name or a hyperparameter outside its valid range."""
@@ -151,13 +153,13 @@ def validate(name: str, hp: Hyperparameters) -> None:
 def _check_name(name: str) -> None:
     if name not in OPTIMIZER_NAMES:
         raise OptimizerError(
-            f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZER_NAMES)}"
+            f"unknown optimizer {shown_text(name)}; choose one of {', '.join(OPTIMIZER_NAMES)}"
         )
 
 
 def _check_is_number(label: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise OptimizerError(f"{label} must be a number, got {value!r}")
+        raise OptimizerError(f"{label} must be a number, got {shown_text(value)}")
 
 
 def _check_positive(label: str, value: float) -> None:

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from gdviz.core.logistic import Dataset
 from gdviz.core.resources import resource_path
+from gdviz.core.shown import shown_text
 from gdviz.core.surfaces import ExpressionSurface, LogisticLossSurface, Surface
 from gdviz.core.window import Window
 
@@ -93,4 +94,4 @@ def get_preset(name: str) -> Preset:
         if preset.name == name:
             return preset
     names = ", ".join(p.name for p in all_presets())
-    raise PresetError(f"unknown preset {name!r} (available: {names})")
+    raise PresetError(f"unknown preset {shown_text(name)} (available: {names})")

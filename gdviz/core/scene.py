@@ -16,6 +16,7 @@ from gdviz.core.document_reader import (
     dump_json,
     parse_json_document,
     read_document_bytes,
+    refuse_huge_integer,
     shown_value,
 )
 from gdviz.core.expression import ExpressionError, parse_expression
@@ -30,6 +31,8 @@ from gdviz.core.optimizers import (
     validate as validate_hyperparameters,
 )
 from gdviz.core.presets import PresetError, get_preset
+from gdviz.core.safe_read import SCENE_MAX_BYTES
+from gdviz.core.shown import shown_text
 
 SCHEMA_VERSION = 2
 
@@ -383,15 +386,16 @@ def _migrated(r: FieldReader, data: Any) -> dict:
         raise r.sub("schema_version").error(f"missing (this gdviz writes version {SCHEMA_VERSION})")
     version = data["schema_version"]
     vr = r.sub("schema_version")
+    refuse_huge_integer(vr, version)
     if isinstance(version, bool) or not isinstance(version, int):
         raise vr.error(f"expected a whole number, got {shown_value(version)}")
     if version > SCHEMA_VERSION:
         raise SceneError(
-            f"{r.prefix}schema_version {version} is newer than this gdviz understands "
+            f"{r.prefix}schema_version {shown_value(version)} is newer than this gdviz understands "
             f"({SCHEMA_VERSION}): update gdviz"
         )
     if version < 1:
-        raise vr.error(f"must be at least 1, got {version}")
+        raise vr.error(f"must be at least 1, got {shown_value(version)}")
     while version < SCHEMA_VERSION:
         migrate = MIGRATIONS.get(version)
         if migrate is None:
@@ -510,7 +514,7 @@ def _read_run(r: FieldReader, data: Any) -> RunSpec:
     name = r.text(data, "optimizer")
     if name not in OPTIMIZER_NAMES:
         raise r.sub("optimizer").error(
-            f"unknown optimizer {name!r} (known: {', '.join(OPTIMIZER_NAMES)})"
+            f"unknown optimizer {shown_text(name)} (known: {', '.join(OPTIMIZER_NAMES)})"
         )
     d = RunSpec()
     own = defaults_for(name)  # an omitted knob takes this optimizer's own default (μ = 0.9 …)
@@ -568,7 +572,7 @@ def save_scene(scene: Scene, path: str | os.PathLike[str]) -> None:
 
 def load_scene(path: str | os.PathLike[str]) -> Scene:
     """Read and validate a scene file; SceneError/OSError messages start with the file name."""
-    data = read_document_bytes(path)
+    data = read_document_bytes(path, SCENE_MAX_BYTES, "scene")
     try:
         return scene_from_json(data)
     except SceneError as err:

@@ -247,8 +247,7 @@ def test_log_base_labels_and_parsing():
     assert parse_log_base(" ln ") == math.e
     assert parse_log_base("10") == 10.0
     assert parse_log_base("2") == 2.0
-    assert parse_log_base("3.5") == 3.5
-    for bad in ("1", "0", "-2", "abc", "nan", "inf", ""):
+    for bad in ("3.5", "0.5", "1.0000000000000002", "1", "0", "-2", "abc", "nan", "inf", ""):
         with pytest.raises(ValueError, match="log base"):
             parse_log_base(bad)
 
@@ -330,7 +329,7 @@ def test_csv_file_level_errors(tmp_path, text, message):
 
 
 def test_csv_missing_file_is_a_dataset_error(tmp_path):
-    with pytest.raises(DatasetError, match="cannot read"):
+    with pytest.raises(DatasetError, match=r"cannot open .*nope\.csv: No such file"):
         load_dataset_csv(tmp_path / "nope.csv")
 
 

@@ -418,6 +418,7 @@ def test_headless_export_takes_duration_timing_and_a_camera(tmp_path):
         (["--duration", "0.01"], "less than one frame"),
         (["--duration", "2", "--frames", "10"], "not allowed with"),
         (["--timing", "fast"], "invalid choice"),
+        (["--log-base", "3"], "log base must be one of e, 10 or 2"),
     ],
 )
 def test_headless_export_refuses_bad_length_timing_and_camera(tmp_path, args, needle):
@@ -429,6 +430,23 @@ def test_headless_export_refuses_bad_length_timing_and_camera(tmp_path, args, ne
     assert proc.returncode == 2
     assert needle in proc.stderr
     assert "Traceback" not in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_headless_export_refuses_a_descent_from_where_f_is_undefined_as_run_does(tmp_path):
+    argv = ["--function", "sqrt(x)", "--start", "-1,0"]
+    run = subprocess.run(
+        [sys.executable, "-m", "gdviz", "run", *argv], capture_output=True, text=True,
+        timeout=60, cwd=REPO,
+    )  # fmt: skip
+    export = subprocess.run(
+        [sys.executable, "-m", "gdviz", "export", *argv, "--animate", "descent",
+         "--out", str(tmp_path / "x.mp4")],
+        capture_output=True, text=True, timeout=60, cwd=REPO,
+    )  # fmt: skip
+    assert run.returncode == export.returncode == 2
+    assert "f is not defined at the start (-1, 0)" in run.stderr
+    assert run.stderr.split(": ", 1)[1] == export.stderr.split(": ", 1)[1]
     assert list(tmp_path.iterdir()) == []
 
 

@@ -123,7 +123,8 @@ class DatasetPanel(QtWidgets.QWidget):
         """A refused file: its problems, every bad row up to a few, and the rest counted."""
         problems = list(getattr(err, "errors", None) or [str(err)])
         shown = problems[:MAX_ERRORS_SHOWN]
-        more = len(problems) - len(shown)
+        # A DatasetError lists its first bad rows and counts them all in bad_rows.
+        more = max(len(problems), getattr(err, "bad_rows", 0)) - len(shown)
         text = f"{source} was not loaded; the data you had is unchanged.\n" + "\n".join(shown)
         if more > 0:
             text += f"\n… and {more} more problems"
