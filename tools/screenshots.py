@@ -61,7 +61,9 @@ def _shoot() -> int:
     # Δx, Δy on sin x · cos y at (2, 2.5), close up
     window.open_default_lesson()
     lesson = window.lesson_panel.lesson
-    partials = next(i for i, s in enumerate(lesson.steps) if "Partial derivatives" in s.title)
+    partials = next(
+        i for i, s in enumerate(lesson.steps) if "Partial derivatives of sin x" in s.title
+    )
     window.lesson_panel.select(partials)
     _settled(app, window)
     window.close_up()
