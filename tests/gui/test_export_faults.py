@@ -169,3 +169,21 @@ def test_ctrl_c_closes_the_window_cleanly(tmp_path, gl_context):
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err.decode()
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err
+
+
+def test_a_qt_warning_repeated_every_frame_is_printed_once(qapp, capfd):
+    from PySide6 import QtCore
+
+    from gdviz.cli.export import _report_qt_messages_once
+
+    previous = _report_qt_messages_once()
+    try:
+        for _ in range(5):
+            QtCore.qWarning("QBasicTimer can only be used with threads started with QThread")
+        QtCore.qWarning("another warning")
+    finally:
+        QtCore.qInstallMessageHandler(previous)
+    err = capfd.readouterr().err
+    assert err.count("QBasicTimer can only be used") == 1
+    assert err.count("gdviz export: Qt: another warning") == 1
+    assert len(err.splitlines()) == 2
