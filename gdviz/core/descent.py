@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator
+import time
+from collections.abc import Generator
 from dataclasses import dataclass
 from enum import Enum
 from numbers import Integral
 
+import numpy as np
+
+from gdviz.core.descent_kernel import (
+    BAD_POINT,
+    BEYOND_BOUND,
+    CONVERGED,
+    MAX_STEPS,
+    RUNNING,
+    VALUE_LIMIT,
+    Loop,
+)
 from gdviz.core.expression import explain_nan
 from gdviz.core.numbers import format_number
 from gdviz.core.optimizers import Optimizer
@@ -16,7 +28,6 @@ from gdviz.core.surfaces import Surface
 DEFAULT_BOUND = 1e6
 # A bound this many times the window's largest coordinate, when that is more than DEFAULT_BOUND.
 WINDOW_BOUND_FACTOR = 1000.0
-VALUE_LIMIT = 1e12
 
 
 @dataclass(frozen=True)
@@ -62,10 +73,6 @@ def cancelled_end(steps: int) -> RunEnd:
     return RunEnd(StopReason.CANCELLED, steps, f"cancelled after {steps} steps")
 
 
-# (x, y) -> (f, f_x, f_y) as floats
-ValueAndGradient = Callable[[float, float], tuple[float, float, float]]
-
-
 def run(
     surface: Surface,
     start: tuple[float, float],
@@ -91,25 +98,26 @@ def run(
     generator cancels the run (see `cancelled_end`).
 
     A surface may offer `value_and_gradient(x, y) -> (f, f_x, f_y)` floats as a fast path;
-    otherwise `value` and `gradient` are called with scalars.
+    otherwise `value` and `gradient` are called with scalars. An expression surface's
+    `value_and_gradient_source()` is compiled into the loop itself (see descent_kernel). Points
+    are computed in chunks a few milliseconds long at most, then yielded one by one.
     """
-    if isinstance(max_steps, bool) or not isinstance(max_steps, Integral) or max_steps < 1:
-        raise ValueError(f"max steps must be a whole number ≥ 1, got {max_steps!r}")
-    if not _is_number(tol) or not math.isfinite(tol) or tol < 0:
-        raise ValueError(f"tolerance must be a finite number ≥ 0, got {tol!r}")
-    try:
-        x0, y0 = (float(v) for v in start)
-    except (TypeError, ValueError):
-        raise ValueError(f"start must be two numbers (x, y), got {start!r}") from None
-    if not (math.isfinite(x0) and math.isfinite(y0)):
-        raise ValueError(f"start must be finite, got ({x0:g}, {y0:g})")
-    if bound is None:
-        bound = default_bound(surface)
-    elif not _is_number(bound) or not math.isfinite(bound) or bound <= 0:
-        raise ValueError(f"bound must be a finite number > 0, got {bound!r}")
-    if not isinstance(optimizer, Optimizer):
-        raise ValueError(f"optimizer must be an Optimizer, got {type(optimizer).__name__}")
-    return _descend(surface, x0, y0, optimizer, int(max_steps), float(tol), float(bound))
+    loop = _loop_of(surface, start, optimizer, max_steps, tol, bound)
+    return _descend(surface, loop)
+
+
+def run_path(
+    surface: Surface,
+    start: tuple[float, float],
+    optimizer: Optimizer,
+    max_steps: int = 1000,
+    tol: float = 1e-6,
+    bound: float | None = None,
+) -> tuple[DescentPath, RunEnd]:
+    """The whole run as columns, with no Step per point: `run`'s path and RunEnd, fastest."""
+    loop = _loop_of(surface, start, optimizer, max_steps, tol, bound)
+    loop.advance(max_steps + 1)
+    return _path_of(loop.columns, loop.has_velocity), _end_of(surface, loop)
 
 
 def run_to_end(
@@ -121,16 +129,84 @@ def run_to_end(
     bound: float | None = None,
 ) -> tuple[list[Step], RunEnd]:
     """The whole run at once: (every yielded Step, the RunEnd)."""
-    ends: list[RunEnd] = []
-    steps = list(_collect_end(run(surface, start, optimizer, max_steps, tol, bound), ends))
-    return steps, ends[0]
+    path, end = run_path(surface, start, optimizer, max_steps, tol, bound)
+    return path.steps(), end
 
 
-def _collect_end(
-    generator: Generator[Step, None, RunEnd], ends: list[RunEnd]
-) -> Generator[Step, None, None]:
-    # `yield from` hands the return value over; list() then drains the steps at C speed.
-    ends.append((yield from generator))
+@dataclass(frozen=True, eq=False)
+class DescentPath:
+    """A run's kept points as float64 columns indexed by k: the fields of its Steps.
+
+    dx, dy are the updates (0 at k = 0); vx, vy the momentum buffer, NaN for methods without one.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    f: np.ndarray
+    gx: np.ndarray
+    gy: np.ndarray
+    dx: np.ndarray
+    dy: np.ndarray
+    vx: np.ndarray
+    vy: np.ndarray
+    has_velocity: bool
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    @property
+    def points(self) -> np.ndarray:
+        """The (n, 2) array of points."""
+        return np.column_stack((self.x, self.y))
+
+    def steps(self) -> list[Step]:
+        """The Step records, k = 0, 1, …"""
+        columns = (self.x, self.y, self.f, self.gx, self.gy, self.dx, self.dy)
+        if self.has_velocity:
+            columns += (self.vx, self.vy)
+        return _steps_of(0, *(c.tolist() for c in columns))
+
+
+def _loop_of(
+    surface: Surface,
+    start: tuple[float, float],
+    optimizer: Optimizer,
+    max_steps: int,
+    tol: float,
+    bound: float | None,
+) -> Loop:
+    """The checked arguments as a Loop at its start (ValueError for a bad one)."""
+    x0, y0 = checked_start(start)
+    max_steps, tol, bound = checked_settings(surface, max_steps, tol, bound)
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(f"optimizer must be an Optimizer, got {type(optimizer).__name__}")
+    return Loop(surface, x0, y0, optimizer, max_steps, tol, bound)
+
+
+def checked_start(start: tuple[float, float]) -> tuple[float, float]:
+    """(x, y) as floats; ValueError unless two finite numbers."""
+    try:
+        x0, y0 = (float(v) for v in start)
+    except (TypeError, ValueError):
+        raise ValueError(f"start must be two numbers (x, y), got {start!r}") from None
+    if not (math.isfinite(x0) and math.isfinite(y0)):
+        raise ValueError(f"start must be finite, got ({x0:g}, {y0:g})")
+    return x0, y0
+
+
+def checked_settings(
+    surface: Surface, max_steps: int, tol: float, bound: float | None
+) -> tuple[int, float, float]:
+    """(max_steps, tol, bound) checked, bound defaulted (see `run`); ValueError for a bad one."""
+    if isinstance(max_steps, bool) or not isinstance(max_steps, Integral) or max_steps < 1:
+        raise ValueError(f"max steps must be a whole number ≥ 1, got {max_steps!r}")
+    if not _is_number(tol) or not math.isfinite(tol) or tol < 0:
+        raise ValueError(f"tolerance must be a finite number ≥ 0, got {tol!r}")
+    if bound is None:
+        bound = default_bound(surface)
+    elif not _is_number(bound) or not math.isfinite(bound) or bound <= 0:
+        raise ValueError(f"bound must be a finite number > 0, got {bound!r}")
+    return int(max_steps), float(tol), float(bound)
 
 
 def default_bound(surface: Surface) -> float:
@@ -148,51 +224,93 @@ def _is_number(value: object) -> bool:
     return not isinstance(value, (bool, str, bytes))
 
 
-def _descend(
-    surface: Surface,
-    x: float,
-    y: float,
-    optimizer: Optimizer,
-    max_steps: int,
-    tol: float,
-    bound: float,
-) -> Generator[Step, None, RunEnd]:
-    evaluate = _value_and_gradient_of(surface)
-    step_xy = optimizer.step_xy
-    state = optimizer.initial_state()
-    hypot = math.hypot
-    dx = dy = 0.0
-    k = 0
+# A chunk of the generator is computed in about this long, then handed out a Step at a time.
+CHUNK_SECONDS = 0.002
+MAX_CHUNK = 1024
+
+
+def _descend(surface: Surface, loop: Loop) -> Generator[Step, None, RunEnd]:
+    chunk = 1  # the start comes at once
+    last_x: float | None = None
+    last_y: float | None = None
     while True:
-        if not (abs(x) <= bound and abs(y) <= bound):  # also False for NaN
-            return _diverged(k, f"the point {_coords(x, y)} is beyond the bound {bound:g}")
-        f, gx, gy = evaluate(x, y)
-        if not (abs(f) <= VALUE_LIMIT and gx - gx == 0.0 and gy - gy == 0.0):
-            return _bad_point(surface, k, x, y, f, gx, gy)
-        yield Step(k, (x, y), f, (gx, gy), (dx, dy), state.velocity)
-        norm = hypot(gx, gy)
-        if norm < tol:
-            message = f"converged at step {k} (|∇f| = {norm:.2g} < tol {tol:g})"
-            return RunEnd(StopReason.CONVERGED, k, message)
-        if k == max_steps:
-            return RunEnd(StopReason.MAX_STEPS, k, f"stopped after {k} steps (max steps)")
-        new_x, new_y, state = step_xy(x, y, gx, gy, state)
-        dx, dy = new_x - x, new_y - y
-        x, y = new_x, new_y
-        k += 1
+        k = loop.k
+        began = time.perf_counter()
+        status = loop.advance(chunk)
+        elapsed = time.perf_counter() - began
+        end = None if status == RUNNING else _end_of(surface, loop)  # it reads the columns
+        columns, loop.columns = loop.columns, tuple([] for _ in loop.columns)
+        if columns[0]:
+            xs, ys = columns[0], columns[1]
+            dxs, dys = _differences(last_x, xs), _differences(last_y, ys)
+            last_x, last_y = xs[-1], ys[-1]
+            velocity = columns[5:] if loop.has_velocity else ()
+            yield from _steps_of(k, *columns[:5], dxs, dys, *velocity)
+        if end is not None:
+            return end
+        if elapsed < CHUNK_SECONDS / 2:
+            chunk = min(2 * chunk, MAX_CHUNK)
+        elif elapsed > CHUNK_SECONDS:
+            chunk = max(chunk // 2, 1)
 
 
-def _value_and_gradient_of(surface: Surface) -> ValueAndGradient:
-    fast = getattr(surface, "value_and_gradient", None)
-    if fast is not None:
-        return fast
-    value, gradient = surface.value, surface.gradient
+def _differences(previous: float | None, values: list[float]) -> list[float]:
+    """Each value minus the one before it (`previous` before the first; None: the start, 0)."""
+    before = [values[0] if previous is None else previous, *values[:-1]]
+    return [b - a for a, b in zip(before, values, strict=True)]
 
-    def value_and_gradient(x: float, y: float) -> tuple[float, float, float]:
-        gx, gy = gradient(x, y)
-        return float(value(x, y)), float(gx), float(gy)
 
-    return value_and_gradient
+def _steps_of(k0: int, xs, ys, fs, gxs, gys, dxs, dys, vxs=None, vys=None) -> list[Step]:
+    """Step records k0, k0 + 1, … from columns (lists of floats)."""
+    new, S = object.__new__, Step
+    steps = []
+    for i, (x, y, f, gx, gy, dx, dy) in enumerate(zip(xs, ys, fs, gxs, gys, dxs, dys, strict=True)):
+        step = new(S)  # a frozen dataclass: fill its __dict__ as __init__ would, at half the cost
+        step.__dict__.update(
+            k=k0 + i, point=(x, y), value=f, gradient=(gx, gy), update=(dx, dy),
+            velocity=None if vxs is None else (vxs[i], vys[i]),
+        )  # fmt: skip
+        steps.append(step)
+    return steps
+
+
+def _path_of(columns: tuple[list[float], ...], has_velocity: bool) -> DescentPath:
+    x, y, f, gx, gy, vx, vy = (np.array(c, dtype=np.float64) for c in columns)
+    dx, dy = np.zeros_like(x), np.zeros_like(y)
+    dx[1:], dy[1:] = x[1:] - x[:-1], y[1:] - y[:-1]
+    if not has_velocity:
+        vx, vy = np.full_like(x, np.nan), np.full_like(y, np.nan)
+    return DescentPath(x, y, f, gx, gy, dx, dy, vx, vy, has_velocity)
+
+
+def _end_of(surface: Surface, loop: Loop) -> RunEnd:
+    """The RunEnd of a loop that stopped, with `_descend`'s messages."""
+    k, x, y = loop.k, loop.x, loop.y
+    if loop.status == BEYOND_BOUND:
+        return beyond_bound_end(k, x, y, loop.bound)
+    if loop.status == BAD_POINT:
+        return bad_point_end(surface, k, x, y, *loop.evaluate(x, y))
+    if loop.status == CONVERGED:
+        return converged_end(k, math.hypot(loop.columns[3][-1], loop.columns[4][-1]), loop.tol)
+    if loop.status == MAX_STEPS:
+        return max_steps_end(k)
+    raise RuntimeError(f"the run has not ended (status {loop.status})")
+
+
+def beyond_bound_end(k: int, x: float, y: float, bound: float) -> RunEnd:
+    """The RunEnd for a point k that is not finite or beyond the bound."""
+    return _diverged(k, f"the point {_coords(x, y)} is beyond the bound {bound:g}")
+
+
+def converged_end(k: int, norm: float, tol: float) -> RunEnd:
+    """The RunEnd for |∇f| = norm < tol at the point k."""
+    message = f"converged at step {k} (|∇f| = {norm:.2g} < tol {tol:g})"
+    return RunEnd(StopReason.CONVERGED, k, message)
+
+
+def max_steps_end(k: int) -> RunEnd:
+    """The RunEnd for a run that made its max_steps = k updates."""
+    return RunEnd(StopReason.MAX_STEPS, k, f"stopped after {k} steps (max steps)")
 
 
 def _last_kept(k: int) -> int:
@@ -204,7 +322,7 @@ def _diverged(k: int, detail: str) -> RunEnd:
     return RunEnd(StopReason.DIVERGED, _last_kept(k), message)
 
 
-def _bad_point(
+def bad_point_end(
     surface: Surface, k: int, x: float, y: float, f: float, gx: float, gy: float
 ) -> RunEnd:
     """The RunEnd for a point where f or ∇f is infinite, NaN or beyond VALUE_LIMIT."""

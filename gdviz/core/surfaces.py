@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from gdviz.core.expression import Expression, parse_expression
+from gdviz.core.expression.scalar_compiler import ScalarSource
 from gdviz.core.formula_text import readable_formula
 from gdviz.core.logistic import Dataset, log_base_label, log_loss, log_loss_gradient, log_loss_grid
 from gdviz.core.window import Window
@@ -57,6 +58,10 @@ class ExpressionSurface:
     def value_and_gradient(self, x: float, y: float) -> tuple[float, float, float]:
         """(f, f_x, f_y) at one point as floats: the fast path `descent.run` looks for."""
         return self.expression.value_and_gradient_scalar(x, y)
+
+    def value_and_gradient_source(self) -> ScalarSource:
+        """`value_and_gradient`'s fast path as source over the locals x, y, for compiled loops."""
+        return self.expression.value_and_gradient_source(("x", "y"))
 
     def grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         gx, gy = np.meshgrid(np.asarray(xs, float), np.asarray(ys, float), indexing="ij")

@@ -12,7 +12,12 @@ from sympy.printing.str import StrPrinter
 
 from gdviz.core.expression.errors import ExpressionError
 from gdviz.core.expression.numpy_compiler import _compile, _Unsupported
-from gdviz.core.expression.scalar_compiler import ScalarProgram, _compile_scalar
+from gdviz.core.expression.scalar_compiler import (
+    ScalarProgram,
+    ScalarSource,
+    _compile_scalar,
+    scalar_source,
+)
 from gdviz.core.expression.vocabulary import RealAbs, _symbol
 
 logger = logging.getLogger(__name__)
@@ -34,6 +39,9 @@ class Expression:
         init=False, repr=False, compare=False, hash=False
     )
     _derivatives: dict[str, Expression] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+    _sources: dict[tuple[str, ...], ScalarSource] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
     # Scalar programs, compiled at first use: (f,) and (f, ∂f/∂v for each variable v).
@@ -88,7 +96,7 @@ class Expression:
         if program is None:
             program = self._compile_scalar("_scalar_value", (self.sympy_expr,))
         try:
-            (value,) = program(values)
+            (value,) = program(*values)
         except (ArithmeticError, ValueError):
             return float(self.evaluate(*values))
         if value - value == 0.0:  # finite
@@ -104,20 +112,35 @@ class Expression:
         self._check_count(values)
         program = self._scalar_gradient
         if program is None:
-            roots = (self.sympy_expr, *(self.derivative(v).sympy_expr for v in self.variables))
-            program = self._compile_scalar("_scalar_gradient", roots)
+            program = self._compile_scalar("_scalar_gradient", self._gradient_roots())
         try:
-            results = program(values)
+            results = program(*values)
         except (ArithmeticError, ValueError):
-            return self._value_and_gradient_numpy(values)
+            return self.value_and_gradient_numpy(*values)
         for r in results:
             if r - r != 0.0:  # inf or NaN
-                return self._value_and_gradient_numpy(values)
+                return self.value_and_gradient_numpy(*values)
         return results
 
-    def _value_and_gradient_numpy(self, values: tuple) -> tuple[float, ...]:
+    def value_and_gradient_numpy(self, *values: float) -> tuple[float, ...]:
+        """`value_and_gradient_scalar` computed by `evaluate`: what it gives where `math` fails."""
         gradient = (float(self.derivative(v).evaluate(*values)) for v in self.variables)
         return (float(self.evaluate(*values)), *gradient)
+
+    def value_and_gradient_source(self, names: tuple[str, ...]) -> ScalarSource:
+        """The source of `value_and_gradient_scalar`'s fast path, reading the locals `names`.
+
+        Its outputs are f, ∂f/∂v₁, …; where the lines raise (ArithmeticError, ValueError) or an
+        output is not finite, `value_and_gradient_numpy` gives the values instead.
+        """
+        source = self._sources.get(names)
+        if source is None:
+            source = scalar_source(self._gradient_roots(), self.variables, names)
+            self._sources[names] = source
+        return source
+
+    def _gradient_roots(self) -> tuple[sympy.Expr, ...]:
+        return (self.sympy_expr, *(self.derivative(v).sympy_expr for v in self.variables))
 
     def _check_count(self, values: tuple) -> None:
         if len(values) != len(self.variables):
@@ -129,11 +152,12 @@ class Expression:
     def _compile_scalar(self, name: str, roots: tuple[sympy.Expr, ...]) -> ScalarProgram:
         try:
             program = _compile_scalar(roots, self.variables)
-        except _Unsupported:  # cannot happen for what numpy compiles; stay correct regardless
+        except (_Unsupported, RecursionError, SyntaxError, MemoryError):
+            # Cannot happen for what numpy compiles (the source is flat); stay correct regardless.
             logger.warning("no scalar program for %r; using numpy", self.text)
             exprs = [Expression(formula_of(r), self.variables, r) for r in roots]
 
-            def program(values: tuple) -> tuple[float, ...]:
+            def program(*values: float) -> tuple[float, ...]:
                 return tuple(float(e.evaluate(*values)) for e in exprs)
 
         object.__setattr__(self, name, program)  # a benign race: both threads build the same

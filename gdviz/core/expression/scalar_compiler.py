@@ -1,9 +1,10 @@
-"""sympy trees -> one Python-float program (`math`), the fast path for single points."""
+"""sympy trees -> Python source over floats (`math`): the fast path for single points and loops."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import sympy
@@ -11,10 +12,8 @@ import sympy
 from gdviz.core.expression.numpy_compiler import _Compiler
 from gdviz.core.expression.vocabulary import RealAbs, Sigmoid, _math_sigmoid
 
-# A compiled scalar node reads `env`: the variables' values, then the shared subtrees' values.
-ScalarFn = Callable[[list[float]], float]
-# An operand is a constant (float), an index into env (int) or a closure over env.
-ScalarOperand = float | int | ScalarFn
+# An operand is a constant (float, folded at compile time) or the name of a local (str).
+ScalarOperand = float | str
 
 
 def _scalar_sign(z: float) -> float:
@@ -63,77 +62,122 @@ _MATH_FUNCTIONS: dict[type, Callable[[float], float]] = {
     sympy.coth: _scalar_reciprocal(math.tanh),
 }
 
-ScalarProgram = Callable[[tuple[float, ...]], tuple[float, ...]]
+# The names generated source may read besides its own locals; every program shares them.
+SCALAR_NAMESPACE: dict[str, object] = {
+    "_pow": math.pow,  # raises for a negative base with a fractional exponent, like numpy's NaN
+    "_sqrt": math.sqrt,
+    "_nan": math.nan,
+    "_inf": math.inf,
+    **{f"_{func.__name__.lower()}": fn for func, fn in _MATH_FUNCTIONS.items()},
+}
+_FUNCTION_NAMES: dict[type, str] = {func: f"_{func.__name__.lower()}" for func in _MATH_FUNCTIONS}
+
+ScalarProgram = Callable[..., tuple[float, ...]]
 
 
-def _compile_scalar(roots: tuple[sympy.Expr, ...], variables: tuple[str, ...]) -> ScalarProgram:
-    """One program for several trees over the same variables: values -> one float per root.
+@dataclass(frozen=True)
+class ScalarSource:
+    """Straight-line Python statements computing several trees at one point over floats.
+
+    `lines` read the variables as the locals named at compilation and write locals `_t0`, `_t1`,
+    …; `outputs` are one Python expression per tree (a local's name or a float literal), valid
+    after the lines. The names the lines use besides locals are in SCALAR_NAMESPACE. The lines
+    raise ArithmeticError or ValueError where numpy would give NaN or ±inf (domain errors, a
+    division by zero, an overflowing function); a caller then asks numpy.
+    """
+
+    lines: tuple[str, ...]
+    outputs: tuple[str, ...]
+
+
+def scalar_source(
+    roots: tuple[sympy.Expr, ...], variables: tuple[str, ...], names: tuple[str, ...]
+) -> ScalarSource:
+    """The source of `roots` over `variables`, read from the locals `names` (one per variable).
 
     The float operations are numpy's, in numpy's order, so +, −, ×, ÷ and sqrt give the
     same bits as the numpy closures; `math` functions may differ from numpy's in the last bit.
-    Never `**`: a negative float to a fractional power is a complex number in Python.
+    Never `**`: a negative float to a fractional power is a complex number in Python. The text
+    is generated from the validated sympy tree only (names, float literals, operators, calls
+    of SCALAR_NAMESPACE), never from the user's text, and each line is one operation, so the
+    nesting stays flat however deep the tree.
     """
-    target = _ScalarTarget(len(variables))
+    if len(names) != len(variables) or not all(n.isidentifier() for n in names):
+        raise ValueError(f"need one identifier per variable, got {names!r}")
+    target = _SourceTarget(names)
     compiler = _Compiler(roots, variables, target)
-    outputs = tuple(_scalar_function(compiler.compile(root)) for root in roots)
-    steps = tuple(target.steps)
-
-    if len(outputs) == 1:
-        (only,) = outputs
-
-        def one(values: tuple[float, ...]) -> tuple[float, ...]:
-            env = [float(v) for v in values]
-            for step in steps:
-                env.append(step(env))
-            return (only(env),)
-
-        return one
-
-    if len(outputs) == 3:
-        f, g, h = outputs
-
-        def three(values: tuple[float, ...]) -> tuple[float, ...]:
-            env = [float(v) for v in values]
-            for step in steps:
-                env.append(step(env))
-            return f(env), g(env), h(env)
-
-        return three
-
-    def program(values: tuple[float, ...]) -> tuple[float, ...]:
-        env = [float(v) for v in values]
-        for step in steps:
-            env.append(step(env))
-        return tuple([fn(env) for fn in outputs])
-
-    return program
+    outputs = tuple(_text(compiler.compile(root)) for root in roots)
+    return ScalarSource(tuple(target.lines), outputs)
 
 
-class _ScalarTarget:
-    """Operands over Python floats; shared subtrees become `steps` run once, in order, per call."""
+def _compile_scalar(roots: tuple[sympy.Expr, ...], variables: tuple[str, ...]) -> ScalarProgram:
+    """One function for several trees over the same variables: values -> one float per root.
+
+    Call it with one number per variable; it raises where `ScalarSource.lines` do.
+    """
+    names = tuple(f"_v{i}" for i in range(len(variables)))
+    source = scalar_source(roots, variables, names)
+    body = [f"{n} = float({n})" for n in names] + list(source.lines)
+    body.append(f"return ({', '.join(source.outputs)},)")
+    text = f"def _program({', '.join(names)}):\n" + "".join(f"    {line}\n" for line in body)
+    namespace = dict(SCALAR_NAMESPACE)
+    exec(compile(text, "<gdviz scalar program>", "exec"), namespace)  # our own text: see above
+    return namespace["_program"]  # type: ignore[return-value]
+
+
+def _text(a: ScalarOperand) -> str:
+    """A Python expression for an operand: a local's name or a float literal."""
+    if isinstance(a, str):
+        return a
+    if math.isnan(a):
+        return "_nan"
+    if math.isinf(a):
+        return "_inf" if a > 0 else "(-_inf)"
+    return repr(a) if math.copysign(1.0, a) > 0 else f"({a!r})"
+
+
+class _SourceTarget:
+    """Operands over Python floats: constants are folded, every operation is one new local."""
 
     functions = _MATH_FUNCTIONS
 
-    def __init__(self, n_variables: int):
-        self.n_variables = n_variables
-        self.steps: list[ScalarFn] = []
+    def __init__(self, names: tuple[str, ...]):
+        self.names = names
+        self.lines: list[str] = []
+
+    def emit(self, expression: str) -> str:
+        name = f"_t{len(self.lines)}"
+        self.lines.append(f"{name} = {expression}")
+        return name
 
     def variable(self, index: int) -> ScalarOperand:
-        return index
+        return self.names[index]
 
     def constant(self, value: np.float64) -> ScalarOperand:
         return float(value)  # np.float64 arithmetic is several times slower than float's
 
     def shared(self, operand: ScalarOperand, key: int) -> ScalarOperand:
-        if not callable(operand):
-            return operand
-        self.steps.append(operand)
-        return self.n_variables + len(self.steps) - 1
+        return operand  # already a local computed once: the compiler hands out the same operand
+
+    def add(self, a: ScalarOperand, b: ScalarOperand) -> ScalarOperand:
+        if isinstance(a, float) and isinstance(b, float):
+            return a + b
+        return self.emit(f"{_text(a)} + {_text(b)}")
+
+    def mul(self, a: ScalarOperand, b: ScalarOperand) -> ScalarOperand:
+        if isinstance(a, float) and isinstance(b, float):
+            return a * b
+        return self.emit(f"{_text(a)} * {_text(b)}")
+
+    def div(self, a: ScalarOperand, b: ScalarOperand) -> ScalarOperand:
+        if isinstance(a, float) and isinstance(b, float) and b != 0:
+            return a / b
+        return self.emit(f"{_text(a)} / {_text(b)}")  # a division by 0.0 raises at run time
 
     def total(self, terms: list[ScalarOperand]) -> ScalarOperand:
         total = terms[0]
         for term in terms[1:]:
-            total = _scalar_add(total, term)
+            total = self.add(total, term)
         return total
 
     def product(self, factors: list[ScalarOperand]) -> ScalarOperand:
@@ -141,137 +185,39 @@ class _ScalarTarget:
             return 1.0
         total = factors[0]
         for factor in factors[1:]:
-            total = _scalar_mul(total, factor)
+            total = self.mul(total, factor)
         return total
 
     def quotient(self, top: ScalarOperand, bottom: ScalarOperand) -> ScalarOperand:
-        return _scalar_div(top, bottom)
+        return self.div(top, bottom)
 
     def square(self, b: ScalarOperand) -> ScalarOperand:
         if isinstance(b, float):
             return b * b
-        if isinstance(b, int):
-            return lambda env: env[b] * env[b]
-
-        def square(env: list[float]) -> float:
-            v = b(env)
-            return v * v
-
-        return square
+        return self.emit(f"{b} * {b}")
 
     def cube(self, b: ScalarOperand) -> ScalarOperand:
         if isinstance(b, float):
             return b * b * b
-        if isinstance(b, int):
-            return lambda env: env[b] * env[b] * env[b]
-
-        def cube(env: list[float]) -> float:
-            v = b(env)
-            return v * v * v
-
-        return cube
+        return self.emit(f"{b} * {b} * {b}")
 
     def reciprocal(self, b: ScalarOperand) -> ScalarOperand:
-        return _scalar_div(1.0, b)
+        return self.div(1.0, b)
 
     def reciprocal_square(self, b: ScalarOperand) -> ScalarOperand:
-        return _scalar_div(1.0, self.square(b))
+        return self.div(1.0, self.square(b))
 
     def float_power(self, b: ScalarOperand, power: float) -> ScalarOperand:
         return self.power(b, power)
 
     def sqrt(self, b: ScalarOperand) -> ScalarOperand:
-        return _scalar_call(math.sqrt, b)
+        return self.emit(f"_sqrt({_text(b)})")  # a constant argument stays a run-time call
 
     def reciprocal_sqrt(self, b: ScalarOperand) -> ScalarOperand:
-        return _scalar_div(1.0, self.sqrt(b))
+        return self.div(1.0, self.sqrt(b))
 
     def power(self, b: ScalarOperand, e: ScalarOperand) -> ScalarOperand:
-        pow_ = math.pow  # raises for a negative base with a fractional exponent, like numpy's NaN
-        if isinstance(e, float):
-            if isinstance(b, int):
-                return lambda env: pow_(env[b], e)
-            base = _scalar_function(b)
-            return lambda env: pow_(base(env), e)
-        base, exponent = _scalar_function(b), _scalar_function(e)
-        return lambda env: pow_(base(env), exponent(env))
+        return self.emit(f"_pow({_text(b)}, {_text(e)})")
 
     def function(self, func: type, arg: ScalarOperand) -> ScalarOperand:
-        return _scalar_call(self.functions[func], arg)
-
-
-def _scalar_function(a: ScalarOperand) -> ScalarFn:
-    if isinstance(a, float):
-        return lambda env: a
-    if isinstance(a, int):
-        return lambda env: env[a]
-    return a
-
-
-def _scalar_call(fn: Callable[[float], float], a: ScalarOperand) -> ScalarFn:
-    if isinstance(a, int):
-        return lambda env: fn(env[a])
-    a = _scalar_function(a)  # a constant argument stays a run-time call: it may raise
-    return lambda env: fn(a(env))
-
-
-# One closure per operand kind, so reading a variable or a constant costs no call.
-def _scalar_add(a: ScalarOperand, b: ScalarOperand) -> ScalarOperand:
-    if isinstance(a, float):
-        if isinstance(b, float):
-            return a + b
-        if isinstance(b, int):
-            return lambda env: a + env[b]
-        return lambda env: a + b(env)
-    if isinstance(a, int):
-        if isinstance(b, float):
-            return lambda env: env[a] + b
-        if isinstance(b, int):
-            return lambda env: env[a] + env[b]
-        return lambda env: env[a] + b(env)
-    if isinstance(b, float):
-        return lambda env: a(env) + b
-    if isinstance(b, int):
-        return lambda env: a(env) + env[b]
-    return lambda env: a(env) + b(env)
-
-
-def _scalar_mul(a: ScalarOperand, b: ScalarOperand) -> ScalarOperand:
-    if isinstance(a, float):
-        if isinstance(b, float):
-            return a * b
-        if isinstance(b, int):
-            return lambda env: a * env[b]
-        return lambda env: a * b(env)
-    if isinstance(a, int):
-        if isinstance(b, float):
-            return lambda env: env[a] * b
-        if isinstance(b, int):
-            return lambda env: env[a] * env[b]
-        return lambda env: env[a] * b(env)
-    if isinstance(b, float):
-        return lambda env: a(env) * b
-    if isinstance(b, int):
-        return lambda env: a(env) * env[b]
-    return lambda env: a(env) * b(env)
-
-
-def _scalar_div(a: ScalarOperand, b: ScalarOperand) -> ScalarOperand:
-    if isinstance(a, float):
-        if isinstance(b, float) and b != 0:
-            return a / b
-        if isinstance(b, int):
-            return lambda env: a / env[b]
-        b = _scalar_function(b)
-        return lambda env: a / b(env)
-    if isinstance(a, int):
-        if isinstance(b, float):
-            return lambda env: env[a] / b
-        if isinstance(b, int):
-            return lambda env: env[a] / env[b]
-        return lambda env: env[a] / b(env)
-    if isinstance(b, float):
-        return lambda env: a(env) / b
-    if isinstance(b, int):
-        return lambda env: a(env) / env[b]
-    return lambda env: a(env) / b(env)
+        return self.emit(f"{_FUNCTION_NAMES[func]}({_text(arg)})")
