@@ -61,7 +61,7 @@ def test_space_plays_a_run_that_draws_its_path_and_loss_curve(sin_cos_window, qt
     window.descent_panel.speed_combo.setCurrentIndex(window.descent_panel.speed_combo.count() - 1)
     window.view.top_view()  # from the default camera the ridge in front hides this path
     qtbot.wait(50)
-    window.view.repaint()
+    window.view.update()
     before = grab_rgb(window.view)
     window.activateWindow()
     window.view.setFocus()
@@ -79,7 +79,7 @@ def test_space_plays_a_run_that_draws_its_path_and_loss_curve(sin_cos_window, qt
     ks, values = window.loss_plot.curve_data(drawn.run_id)
     np.testing.assert_allclose(values, [s.value for s in expected])
     qtbot.wait(50)
-    window.view.repaint()
+    window.view.update()
     after = grab_rgb(window.view)
     first = theme.RUN_COLORS[0]
     colour = np.array([int(first[i : i + 2], 16) for i in (1, 3, 5)])  # the first run's
