@@ -24,7 +24,7 @@ def _pump(app, seconds: float, until=None) -> None:
 
 def _settled(app, window) -> None:
     _pump(app, 20.0, window.grid_is_final)
-    _pump(app, 2.0, lambda: not window.view.is_moving_camera())
+    _pump(app, 2.0, lambda: not window.camera.searching() and not window.view.is_moving_camera())
     _pump(app, 0.3)
 
 

@@ -3,9 +3,10 @@ descent paths, arrows, labelled lesson constructions and click-picking, in a nat
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph.opengl as gl
@@ -627,6 +628,14 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
     ) -> CameraChoice | None:
         """The view (among the candidates of render.framing) that sees the most of the data
         points `targets` (N, 3: x, y, display height) over the surface; None with no surface."""
+        search = self.camera_search(targets, weights, aspect)
+        return None if search is None else search()
+
+    def camera_search(
+        self, targets: np.ndarray, weights: np.ndarray | None = None, aspect: float | None = None
+    ) -> Callable[[], CameraChoice] | None:
+        """choose_camera as a function of plain data, to run on any thread (it touches no Qt
+        object); None with no surface."""
         if self._pick_grid is None:
             return None
         rows = np.asarray(targets, dtype=np.float64).reshape(-1, 3)
@@ -637,10 +646,9 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         if aspect is None:
             aspect = max(self.width(), 1) / max(self.height(), 1)
         box = self._box_points(DEFAULT_ELEVATION)
-        return choose_view(
-            self._pick_grid, scene, box, self.opts["fov"], aspect,
-            (DEFAULT_ELEVATION, DEFAULT_AZIMUTH), w,
-        )  # fmt: skip
+        grid, fov = self._pick_grid, float(self.opts["fov"])
+        preferred = (DEFAULT_ELEVATION, DEFAULT_AZIMUTH)
+        return functools.partial(choose_view, grid, scene, box, fov, aspect, preferred, w)
 
     def animate_camera(self, elevation: float, azimuth: float, ms: int = CAMERA_MOVE_MS) -> None:
         """Turn the framed camera smoothly to elevation/azimuth (the short way round); a mouse

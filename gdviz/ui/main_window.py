@@ -402,4 +402,5 @@ class MainWindow(QtWidgets.QMainWindow):
         self.descent.stop()
         self.surfaces.stop()
         self.logistic.stop()
+        self.camera.stop()
         super().closeEvent(event)
