@@ -47,6 +47,7 @@ def main() -> int:
         export_speed,
         gui_stall,
         loss_grid,
+        panel_repaint,
         startup_memory,
         surface_rebuild,
     )
@@ -54,7 +55,15 @@ def main() -> int:
     print(f"gdviz benchmarks on {platform.node()}: {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}")  # fmt: skip
     figures: list[Figure] = []
-    modules = (surface_rebuild, loss_grid, descent_loop, gui_stall, export_speed, startup_memory)
+    modules = (
+        surface_rebuild,
+        loss_grid,
+        descent_loop,
+        gui_stall,
+        panel_repaint,
+        export_speed,
+        startup_memory,
+    )
     for module in modules:
         figures += module.measure(quick=args.quick)
     print_table(figures)

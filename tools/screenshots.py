@@ -24,7 +24,7 @@ def _pump(app, seconds: float, until=None) -> None:
 
 def _settled(app, window) -> None:
     _pump(app, 20.0, window.grid_is_final)
-    _pump(app, 2.0, lambda: not window.view.is_moving_camera())
+    _pump(app, 2.0, lambda: not window.camera.searching() and not window.view.is_moving_camera())
     _pump(app, 0.3)
 
 
@@ -48,7 +48,7 @@ def _shoot() -> int:
     window.resize(1440, 900)
     window.show()
     _settled(app, window)
-    window.grab().save(str(OUT / "main-window.png"))
+    window.picture().save(str(OUT / "main-window.png"))
 
     # the lecture's descent, part way: the path in plain view
     gd = make_optimizer("gd", lr=0.01)
@@ -56,7 +56,7 @@ def _shoot() -> int:
     window.doc.focus(run_id, 60)
     window.docks["loss"].raise_()
     _settled(app, window)
-    window.grab().save(str(OUT / "lecture-descent.png"))
+    window.picture().save(str(OUT / "lecture-descent.png"))
 
     # Δx, Δy on sin x · cos y at (2, 2.5), close up
     window.open_default_lesson()
@@ -68,14 +68,14 @@ def _shoot() -> int:
     _settled(app, window)
     window.close_up()
     _pump(app, 0.5)
-    window.grab().save(str(OUT / "partials-close-up.png"))
+    window.picture().save(str(OUT / "partials-close-up.png"))
 
     # presenter mode at 1280×720
     window.toggle_presenter_mode()
     window.setGeometry(0, 0, 1280, 720)
     window.lesson_panel.select(1)
     _settled(app, window)
-    window.grab().save(str(OUT / "presenter-1280x720.png"))
+    window.picture().save(str(OUT / "presenter-1280x720.png"))
     window.toggle_presenter_mode()
 
     # the light theme, for projectors
@@ -83,7 +83,7 @@ def _shoot() -> int:
     window.set_theme("light")
     window.lesson_panel.select(partials)
     _settled(app, window)
-    window.grab().save(str(OUT / "light-theme.png"))
+    window.picture().save(str(OUT / "light-theme.png"))
     apply_look(window, "dark")
 
     window.history.mark_saved()

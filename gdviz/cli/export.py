@@ -338,6 +338,7 @@ def _write(window, args, spec, plan: _Request, progress, stop):
 
 def _aim(window, camera: tuple[float, ...] | None, spec) -> None:
     """The camera for the frames: the view that sees the point and the runs, or the one asked."""
+    window.camera.settle_search()
     window.view.settle_camera()
     if camera is None:
         window.camera.frame_what_matters(animate=False, aspect=spec.width / spec.height)

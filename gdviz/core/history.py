@@ -2,13 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from gdviz.core.descent import RunEnd, Step
 
 _COLUMNS = ("x", "y", "f", "gx", "gy", "dx", "dy", "vx", "vy")
+
+
+def _step_of(k: int, row: np.ndarray) -> Step:
+    x, y, f, gx, gy, dx, dy, vx, vy = (float(v) for v in row)
+    velocity = None if np.isnan(vx) else (vx, vy)
+    return Step(k, (x, y), f, (gx, gy), (dx, dy), velocity)
+
+
+class StepRows(Sequence[Step]):
+    """Steps first_k, first_k + 1, … as one array of the history's columns: what a worker
+    thread builds from its Steps, so the GUI thread only copies rows into the history.
+    Iterating it gives the Steps back."""
+
+    def __init__(self, first_k: int, data: np.ndarray) -> None:
+        self.first_k = int(first_k)
+        self.data = data
+
+    @classmethod
+    def of(cls, steps: Sequence[Step]) -> StepRows:
+        """The rows of consecutive steps (k must continue the sequence)."""
+        first = steps[0].k if steps else 0
+        for offset, step in enumerate(steps):
+            if step.k != first + offset:
+                raise ValueError(f"step k = {step.k} arrived, expected k = {first + offset}")
+        nan2 = (np.nan, np.nan)
+        data = np.array(
+            [(*s.point, s.value, *s.gradient, *s.update, *(s.velocity or nan2)) for s in steps],
+            dtype=np.float64,
+        ).reshape(-1, len(_COLUMNS))
+        return cls(first, data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return _step_of(self.first_k + index, self.data[index])
+
+    def __iter__(self) -> Iterator[Step]:
+        for index, row in enumerate(self.data):
+            yield _step_of(self.first_k + index, row)
 
 
 class RunHistory:
@@ -22,17 +68,25 @@ class RunHistory:
     def __len__(self) -> int:
         return self._count
 
-    def extend(self, steps: Iterable[Step]) -> int:
+    def extend(self, steps: Iterable[Step] | StepRows) -> int:
         """Append steps (k must continue the sequence); returns how many were added."""
+        if isinstance(steps, StepRows):
+            if len(steps) and steps.first_k != self._count:
+                raise ValueError(f"step k = {steps.first_k} arrived, expected k = {self._count}")
+            return self._append(steps.data)
         rows = [
             (*s.point, s.value, *s.gradient, *s.update, *(s.velocity or (np.nan, np.nan)))
             for s in self._checked(steps)
         ]
         if not rows:
             return 0
+        return self._append(np.array(rows, dtype=np.float64))
+
+    def _append(self, rows: np.ndarray) -> int:
         needed = self._count + len(rows)
         if needed > len(self._data):
-            grown = np.full((max(needed, 2 * len(self._data)), len(_COLUMNS)), np.nan)
+            # only rows below _count are ever read: no need to fill the new ones
+            grown = np.empty((max(needed, 2 * len(self._data)), len(_COLUMNS)))
             grown[: self._count] = self._data[: self._count]
             self._data = grown
         self._data[self._count : needed] = rows
@@ -60,9 +114,7 @@ class RunHistory:
             k += self._count
         if not 0 <= k < self._count:
             raise IndexError(f"step {k} not recorded (have {self._count})")
-        x, y, f, gx, gy, dx, dy, vx, vy = (float(v) for v in self._data[k])
-        velocity = None if np.isnan(vx) else (vx, vy)
-        return Step(k, (x, y), f, (gx, gy), (dx, dy), velocity)
+        return _step_of(k, self._data[k])
 
     @property
     def finished(self) -> bool:

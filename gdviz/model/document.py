@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -298,7 +299,7 @@ class Document:
         self.events.runs_changed.emit()
         return record.run_id
 
-    def record_steps(self, run_id: int, batch: tuple[Step, ...]) -> None:
+    def record_steps(self, run_id: int, batch: Sequence[Step]) -> None:
         record = self._runs.get(run_id)
         if record is None or not batch:
             return

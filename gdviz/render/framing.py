@@ -119,5 +119,7 @@ def choose_view(
             key = (round(seen, 3), -closeness)
             if best is None or key > best[:2]:
                 best = (key[0], key[1], CameraChoice(elevation, azimuth, seen))
+            if key == (1.0, 0.0):
+                return best[2]  # the preferred view sees everything: nothing can beat it
     assert best is not None
     return best[2]

@@ -1,16 +1,19 @@
 """The 3D view: a lit, colour-mapped surface in a fixed box with axes, ticks, a point marker,
-descent paths, arrows, labelled lesson constructions and click-picking."""
+descent paths, arrows, labelled lesson constructions and click-picking, in a native GL window."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph.opengl as gl
+from OpenGL import GL
 from pyqtgraph.opengl.GLGraphicsItem import GLGraphicsItem
-from PySide6 import QtCore, QtGui
+from pyqtgraph.opengl.GLViewWidget import GLViewMixin
+from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 
 from gdviz.render.axes3d import SceneMapping, axis_guides
 from gdviz.render.colormap import colors_for
@@ -44,8 +47,13 @@ CAMERA_MOVE_MS = 600
 MIN_SURFACE_OPACITY = 0.15
 
 
-class SurfaceView(gl.GLViewWidget):
+class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
     """A height field drawn in a fixed scene box (see gdviz.render.axes3d for its extent).
+
+    A native GL window (pyqtgraph's GLViewMixin on a QOpenGLWindow), placed among widgets
+    through `container`: a QOpenGLWidget would make every repaint of any panel composite the
+    whole window through GL, 16–19 ms a label on software GL against about 1 ms with this.
+    The view's keys, drops and context menu go where a widget's would (see `event`).
 
     Data (x, y, z) map to scene coordinates x in [-half_x, half_x], y in [-half_y, half_y],
     z in [0, 1] through `data_to_scene`; the mapping follows the last `set_surface` call.
@@ -57,8 +65,24 @@ class SurfaceView(gl.GLViewWidget):
 
     surface_clicked = QtCore.Signal(float, float, bool)
 
-    def __init__(self, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self) -> None:
+        super().__init__()
+        # The widget that holds the window in layouts. The window container sits inside a
+        # plain widget: a window container that is itself a top-level widget crashes
+        # QApplication's destructor at exit (PySide6 6.11, reproduced).
+        self.container = QtWidgets.QWidget()
+        holder = QtWidgets.QWidget.createWindowContainer(self, self.container)
+        # The container deletes the window (Qt's rule), so Python must not: else PySide's
+        # clean-up at exit deletes it first and Qt then reads the container's dangling window.
+        # Re-setting the same QObject parent moves ownership to C++ and changes nothing in Qt.
+        QtCore.QObject.setParent(self, self.parent())
+        holder.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)
+        layout = QtWidgets.QVBoxLayout(self.container)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(holder)
+        self.container.setFocusProxy(holder)
+        self.container.setMinimumSize(160, 120)
+        self._drop_target: QtWidgets.QWidget | None = None
         self._paths: dict[int, PathItems] = {}
         self._arrows: dict[str, ArrowItems] = {}
         self._constructions: dict[str, ConstructionItems] = {}
@@ -379,6 +403,61 @@ class SurfaceView(gl.GLViewWidget):
             -1, 3
         )
 
+    # ----------------------------------------------------------------- window
+    def devicePixelRatioF(self) -> float:  # noqa: N802 (the name GLViewMixin calls)
+        return float(self.devicePixelRatio())
+
+    def setFocus(self) -> None:  # noqa: N802 (as a widget's)
+        """Give the view the keyboard focus, as a click does."""
+        self.container.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
+        self.requestActivate()
+
+    def hasFocus(self) -> bool:  # noqa: N802 (as a widget's)
+        """Whether the keys go to the view (its window is the focus window)."""
+        return QtGui.QGuiApplication.focusWindow() is self
+
+    def forward_drops_to(self, widget: QtWidgets.QWidget) -> None:
+        """Files dragged onto the view are offered to `widget` (the main window), as a
+        widget's drops would reach its parent: a native window receives them itself."""
+        self._drop_target = widget
+
+    def event(self, ev: QtCore.QEvent) -> bool:
+        kind = ev.type()
+        drops = (QtCore.QEvent.Type.DragEnter, QtCore.QEvent.Type.DragMove,
+                 QtCore.QEvent.Type.Drop, QtCore.QEvent.Type.DragLeave)  # fmt: skip
+        if kind in drops and self._drop_target is not None:
+            handler = {
+                QtCore.QEvent.Type.DragEnter: "dragEnterEvent",
+                QtCore.QEvent.Type.DragMove: "dragMoveEvent",
+                QtCore.QEvent.Type.Drop: "dropEvent",
+                QtCore.QEvent.Type.DragLeave: "dragLeaveEvent",
+            }[kind]
+            getattr(self._drop_target, handler)(ev)
+            return True
+        return super().event(ev)
+
+    def grabFramebuffer(self) -> QtGui.QImage:  # noqa: N802 (QOpenGLWindow's name)
+        """The view as it is drawn now, rendered afresh at the window's device-pixel size (the
+        window's own back buffer is undefined after a swap)."""
+        if not self.isValid():
+            return QtGui.QImage()
+        w, h = max(self.deviceWidth(), 1), max(self.deviceHeight(), 1)
+        self.makeCurrent()
+        fmt = QtOpenGL.QOpenGLFramebufferObjectFormat()
+        fmt.setAttachment(QtOpenGL.QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
+        fbo = QtOpenGL.QOpenGLFramebufferObject(w, h, fmt)
+        fbo.bind()
+        try:
+            GL.glViewport(0, 0, w, h)
+            region = self.getViewport()
+            self.paint(region=region, viewport=region)
+            GL.glFinish()
+            image = fbo.toImage()
+        finally:
+            fbo.release()
+        image.setDevicePixelRatio(self.devicePixelRatio())
+        return image
+
     # ----------------------------------------------------------------- picking
     def pick(self, px: float, py: float) -> tuple[float, float, float] | None:
         """The data point (x, y, z_display) of the surface under the widget point (px, py)
@@ -412,6 +491,8 @@ class SurfaceView(gl.GLViewWidget):
         return np.c_[(ndc[:, 0] + 1) * 0.5 * width, (1 - ndc[:, 1]) * 0.5 * height]
 
     def mousePressEvent(self, ev) -> None:
+        if not self.hasFocus():
+            self.setFocus()  # a click gives the view the keys, as a widget's ClickFocus does
         if ev.button() == QtCore.Qt.MouseButton.LeftButton:
             self._press_pos = QtCore.QPointF(ev.position())
             self._dragged = False
@@ -547,6 +628,14 @@ class SurfaceView(gl.GLViewWidget):
     ) -> CameraChoice | None:
         """The view (among the candidates of render.framing) that sees the most of the data
         points `targets` (N, 3: x, y, display height) over the surface; None with no surface."""
+        search = self.camera_search(targets, weights, aspect)
+        return None if search is None else search()
+
+    def camera_search(
+        self, targets: np.ndarray, weights: np.ndarray | None = None, aspect: float | None = None
+    ) -> Callable[[], CameraChoice] | None:
+        """choose_camera as a function of plain data, to run on any thread (it touches no Qt
+        object); None with no surface."""
         if self._pick_grid is None:
             return None
         rows = np.asarray(targets, dtype=np.float64).reshape(-1, 3)
@@ -557,10 +646,9 @@ class SurfaceView(gl.GLViewWidget):
         if aspect is None:
             aspect = max(self.width(), 1) / max(self.height(), 1)
         box = self._box_points(DEFAULT_ELEVATION)
-        return choose_view(
-            self._pick_grid, scene, box, self.opts["fov"], aspect,
-            (DEFAULT_ELEVATION, DEFAULT_AZIMUTH), w,
-        )  # fmt: skip
+        grid, fov = self._pick_grid, float(self.opts["fov"])
+        preferred = (DEFAULT_ELEVATION, DEFAULT_AZIMUTH)
+        return functools.partial(choose_view, grid, scene, box, fov, aspect, preferred, w)
 
     def animate_camera(self, elevation: float, azimuth: float, ms: int = CAMERA_MOVE_MS) -> None:
         """Turn the framed camera smoothly to elevation/azimuth (the short way round); a mouse

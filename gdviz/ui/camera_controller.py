@@ -12,7 +12,9 @@ from gdviz.core.grid import display_height, display_heights
 from gdviz.core.presets import get_preset
 from gdviz.core.scene import Camera
 from gdviz.model import Document
+from gdviz.render.framing import CameraChoice
 from gdviz.render.view3d import SurfaceView
+from gdviz.workers.job_worker import JobWorker
 
 CLOSE_UP_ELEVATION, CLOSE_UP_AZIMUTH, CLOSE_UP_DISTANCE = 45.0, -110.0, 1.3
 SAMPLES_PER_RUN = 60  # path points a view is judged by
@@ -49,6 +51,14 @@ class CameraController(QtCore.QObject):
         self._follow_center: np.ndarray | None = None
         self._follow_timer = QtCore.QTimer(self, singleShot=True, interval=FOLLOW_MS)
         self._follow_timer.timeout.connect(self._follow_step)
+        self._reframe_timer = QtCore.QTimer(self, singleShot=True, interval=0)
+        self._reframe_timer.timeout.connect(self._reframe_now)
+        # the view search takes tens of ms on software GL's CPU: never on the GUI thread
+        # while a run animates
+        self._search = JobWorker(self)
+        self._search.job_computed.connect(self._on_view_found)
+        self._search.job_failed.connect(self._on_search_failed)
+        self._search_job: int | None = None
         events = doc.events
         events.surface_changed.connect(self._on_surface_changed)
         events.camera_changed.connect(self._on_camera_changed)
@@ -129,6 +139,9 @@ class CameraController(QtCore.QObject):
         (judged for a picture of `aspect` width/height; default the view's)."""
         points, weights = self.targets()
         choice = self.view.choose_camera(points, weights, aspect) if len(points) else None
+        self._aim(choice, animate)
+
+    def _aim(self, choice: CameraChoice | None, animate: bool) -> None:
         if choice is None:
             self.view.reset_camera()
             return
@@ -149,11 +162,53 @@ class CameraController(QtCore.QObject):
             self._reframe_if_automatic()
 
     def _reframe_if_automatic(self) -> None:
-        """A run started or ended: re-aim, unless the user has taken the camera."""
-        if self.following or self.view.user_camera:
+        """A run started or ended: re-aim, unless the user has taken the camera (soon, in an
+        event-loop pass of its own: the view search must not add to the run's last frame)."""
+        if not self._reframe_timer.isActive():
+            self._reframe_timer.start()
+
+    def _reframe_now(self) -> None:
+        """Search the candidate views in the search thread; _on_view_found aims the camera."""
+        if self.following or self.view.user_camera or not self.surfaces.grid_is_final():
             return
-        if self.surfaces.grid_is_final():
-            self.frame_what_matters(animate=True)
+        points, weights = self.targets()
+        search = self.view.camera_search(points, weights) if len(points) else None
+        if search is None:
+            self.view.reset_camera()
+            return
+        self._search_job = self._search.submit(search)
+
+    @QtCore.Slot(int, object)
+    def _on_view_found(self, job_id: int, choice: CameraChoice) -> None:
+        if job_id != self._search_job:
+            return
+        self._search_job = None
+        if self.following or self.view.user_camera or not self.surfaces.grid_is_final():
+            return  # the user took the camera meanwhile, or the surface is being replaced
+        self._aim(choice, animate=True)
+
+    @QtCore.Slot(int, str)
+    def _on_search_failed(self, job_id: int, _message: str) -> None:
+        if job_id == self._search_job:
+            self._search_job = None  # logged by the worker; the camera stays where it is
+
+    def searching(self) -> bool:
+        """Whether an automatic view search is under way (tests, exports wait for it)."""
+        return self._reframe_timer.isActive() or self._search_job is not None
+
+    def settle_search(self) -> None:
+        """Finish a pending automatic view search here and now (before frames are captured),
+        and forget the one in the thread."""
+        if not self.searching():
+            return
+        self._reframe_timer.stop()
+        self._search_job = None
+        if not (self.following or self.view.user_camera) and self.surfaces.grid_is_final():
+            self.frame_what_matters(animate=False)
+
+    def stop(self) -> None:
+        """Join the search thread (the window is closing)."""
+        self._search.stop()
 
     # --- following a run --------------------------------------------------------------------------
     def set_following(self, on: bool) -> None:

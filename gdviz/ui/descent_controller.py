@@ -9,6 +9,7 @@ from PySide6 import QtCore
 
 from gdviz.core.descent import RunEnd, Step, StopReason, cancelled_end
 from gdviz.core.grid import SampledGrid, display_height, display_heights
+from gdviz.core.history import StepRows
 from gdviz.core.optimizers import HYPERPARAMETER_NAMES, OptimizerError
 from gdviz.core.scene import RunSpec
 from gdviz.core.step_text import number
@@ -21,8 +22,10 @@ from gdviz.ui.panels.loss_plot import LossPlot
 from gdviz.ui.panels.step_panel import StepPanel
 from gdviz.workers.descent_worker import DescentWorker
 
-REFRESH_MS = 33  # batches arriving faster than this are drawn together, in one frame
+REFRESH_MS = 33  # batches arriving faster than this are drawn together, in one 3D frame
+PANEL_REFRESH_MS = 66  # the panels, the top view and the loss plot: at most ~15 Hz in a run
 TARGETS = ("3d", "contour", "plot")
+PANEL_TARGETS = ("contour", "plot")
 RUN_COLORS = theme.RUN_COLORS
 STEP_ARROW_COLOR = (1.0, 0.84, 0.04, 1.0)
 VELOCITY_ARROW_COLOR = (0.0, 0.9, 1.0, 1.0)
@@ -85,7 +88,11 @@ class DescentController(QtCore.QObject):
         self._refresh = QtCore.QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(REFRESH_MS)
-        self._refresh.timeout.connect(self._draw_new_steps)
+        self._refresh.timeout.connect(self._draw_view_steps)
+        self._panel_refresh = QtCore.QTimer(self)
+        self._panel_refresh.setSingleShot(True)
+        self._panel_refresh.setInterval(PANEL_REFRESH_MS)
+        self._panel_refresh.timeout.connect(self._draw_panel_steps)
         events = doc.events
         events.surface_changed.connect(self._on_surface_changed)
         events.runs_changed.connect(self._sync_runs)
@@ -258,7 +265,7 @@ class DescentController(QtCore.QObject):
 
     # --- steps arriving from the worker ----------------------------------------------------------
     @QtCore.Slot(int, object)
-    def _on_worker_steps(self, run_id: int, batch: tuple[Step, ...]) -> None:
+    def _on_worker_steps(self, run_id: int, batch: StepRows) -> None:
         self.doc.record_steps(run_id, batch)
 
     @QtCore.Slot(int, object)
@@ -275,18 +282,28 @@ class DescentController(QtCore.QObject):
         self.step_panel.show_status(f"Run failed: {message}", problem=True)
 
     def _on_stepped(self, _run_id: int) -> None:
-        """Draw the new steps with the next refresh (many batches, one redraw)."""
+        """Draw the new steps with the next refresh (many batches, one redraw): the 3D view
+        at most ~30 times a second, the panels ~15 (they show the final numbers at the end)."""
         if not self._refresh.isActive():
             self._refresh.start()
+        if not self._panel_refresh.isActive():
+            self._panel_refresh.start()
 
-    def _draw_new_steps(self) -> None:
-        """Bring every view up to date with the steps recorded since it was drawn."""
+    def _draw_view_steps(self) -> None:
+        self._draw_new_steps(("3d",), focus_step=False)
+
+    def _draw_panel_steps(self) -> None:
+        self._draw_new_steps(PANEL_TARGETS)
+
+    def _draw_new_steps(self, targets: tuple[str, ...] = TARGETS, focus_step: bool = True) -> None:
+        """Bring `targets` up to date with the steps recorded since they were drawn, and the
+        focused step's panel and arrows when `focus_step`."""
         for run_id, record in self.doc.runs.items():
             drawn = self._drawn.get(run_id)
             if drawn is None:
                 continue
             count = len(record.history)
-            for target in TARGETS:
+            for target in targets:
                 first = drawn[target]
                 if count == first:
                     continue
@@ -296,7 +313,7 @@ class DescentController(QtCore.QObject):
                 elif self.grid is not None:
                     drawn[target] = count
                     self._draw_path(target, record, first)
-        if self.doc.scrub_k is None:
+        if focus_step and self.doc.scrub_k is None:
             self._show_focus_step()
 
     def _draw_path(self, target: str, record: RunRecord, first: int) -> None:

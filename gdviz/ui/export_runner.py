@@ -31,6 +31,7 @@ def copy_view(window) -> QtGui.QImage:
     from gdviz.render.capture import FrameCapture
 
     width, height = window.export_size
+    window.camera.settle_search()
     view = window.view
     with FrameCapture(view, width, height, "dark" if view.dark else "light") as cap:
         frame = np.ascontiguousarray(cap.frame())

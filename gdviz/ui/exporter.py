@@ -78,6 +78,7 @@ def render_frames(
     Descent playback is frame-exact: which step each frame shows follows the request's timing,
     whatever the wall clock. Run on the GUI thread (it paints with OpenGL).
     """
+    window.camera.settle_search()
     window.view.settle_camera()
     window.sync_camera()
     doc: Document = window.doc

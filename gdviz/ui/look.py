@@ -30,7 +30,9 @@ def apply_look(window: QtWidgets.QWidget | None, name: str) -> theme.Theme:
             item = plot.getPlotItem().getAxis(axis)
             item.setPen(chosen.plot_foreground)
             item.setTextPen(chosen.plot_foreground)
-    for view in window.findChildren(SurfaceView):
+    # the 3D view is a native window, not a child widget: findChildren does not reach it
+    view = getattr(window, "view", None)
+    if isinstance(view, SurfaceView):
         view.set_background(dark=chosen.dark)
     for widget in window.findChildren(QtWidgets.QWidget):
         if widget.styleSheet():  # styled widgets keep the palette they were polished with

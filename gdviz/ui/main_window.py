@@ -83,7 +83,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.doc = Document(scene_for_preset(preset or default_preset_name()))
         self.view = SurfaceView()
         self.view.setObjectName("surfaceView")
-        self.setCentralWidget(self.view)
+        self.view.container.setObjectName("surfaceViewContainer")
+        self.view.forward_drops_to(self)
+        self.setCentralWidget(self.view.container)
         self.function_panel = FunctionPanel(all_presets())
         self.point_panel = PointPanel()
         self.descent_panel = DescentPanel()
@@ -347,6 +349,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
         return run_export(self, spec, request)
 
+    def picture(self) -> QtGui.QPixmap:
+        """The window as it looks, the 3D view included (for screenshots and tests)."""
+        from gdviz.ui.window_picture import window_picture
+
+        return window_picture(self, self.view)
+
     def copy_view_to_clipboard(self) -> QtGui.QImage:
         """The 3D view at the export size, with its text, on the clipboard (Ctrl+Shift+C)."""
         from gdviz.ui.export_runner import copy_view
@@ -394,4 +402,5 @@ class MainWindow(QtWidgets.QMainWindow):
         self.descent.stop()
         self.surfaces.stop()
         self.logistic.stop()
+        self.camera.stop()
         super().closeEvent(event)

@@ -153,7 +153,7 @@ def build_menus(window) -> Menus:
         view_menu.addAction(dock.toggleViewAction())
 
     run_menu = bar.addMenu("&Run")
-    views = (window.view, window.contour_view)
+    views = (window.view.container, window.contour_view)
     play = _action(run_menu, "&Play / pause", window.toggle_play, QtCore.Qt.Key_Space)
     step = _action(run_menu, "&Step", window.on_right_key, QtCore.Qt.Key_Right)
     reset = _action(run_menu, "&Reset runs", window.descent.reset, QtCore.Qt.Key_R)

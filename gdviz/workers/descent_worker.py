@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PySide6 import QtCore
 
 from gdviz.core.descent import Step, cancelled_end
+from gdviz.core.history import StepRows
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def _close(steps: Iterator[Step]) -> None:
 class _DescentRunner(QtCore.QObject):
     """Lives in the worker thread; advances its runs on a timer there. Only its slots touch it."""
 
-    computed = QtCore.Signal(int, int, object)  # run id, generation, tuple of Steps
+    computed = QtCore.Signal(int, int, object)  # run id, generation, StepRows
     finished = QtCore.Signal(int, int, object)  # run id, generation, the generator's return value
     failed = QtCore.Signal(int, int, str)  # run id, generation, message
 
@@ -146,7 +147,8 @@ class _DescentRunner(QtCore.QObject):
             log.exception("descent run %d failed", run_id)
             error = str(err) or type(err).__name__
         if batch:
-            self.computed.emit(run_id, run.generation, tuple(batch))
+            # rows built here, in the worker thread: the GUI thread only copies them
+            self.computed.emit(run_id, run.generation, StepRows.of(batch))
         if ended or error is not None:
             del self._runs[run_id]
             if error is not None:
@@ -168,10 +170,10 @@ class DescentWorker(QtCore.QObject):
     """Advances descent generators off the GUI thread, several at once, at a chosen speed.
 
     Call every method from the GUI thread. `start_run(run_id, descent.run(...))` adds a run;
-    its steps arrive in order as `steps_computed(run_id, batch)` (a tuple of Steps, at most one
-    batch per run per ~16 ms tick), then `run_finished(run_id, run_end)` with the generator's
-    RunEnd, or `run_failed(run_id, message)` if it raised. A new worker is playing at "as fast
-    as possible"; `set_speed(steps_per_second)` paces it. `cancel` emits
+    its steps arrive in order as `steps_computed(run_id, batch)` (StepRows, a sequence of
+    Steps; at most one batch per run per ~16 ms tick), then `run_finished(run_id, run_end)`
+    with the generator's RunEnd, or `run_failed(run_id, message)` if it raised. A new worker
+    is playing at "as fast as possible"; `set_speed(steps_per_second)` paces it. `cancel` emits
     `run_finished(run_id, cancelled_end(last k emitted))` at once, before it returns, and no
     batch of that run is emitted after it. Call `stop()` before the worker is dropped
     (closeEvent, test teardown); it also runs when the application is about to quit.
@@ -303,11 +305,11 @@ class DescentWorker(QtCore.QObject):
         return shown if shown is not None and shown.generation == generation else None
 
     @QtCore.Slot(int, int, object)
-    def _on_computed(self, run_id: int, generation: int, batch: tuple[Step, ...]) -> None:
+    def _on_computed(self, run_id: int, generation: int, batch: StepRows) -> None:
         shown = self._current(run_id, generation)
         if shown is None:
             return  # queued before a cancel or a restart of this id
-        shown.last_k = getattr(batch[-1], "k", shown.last_k + len(batch))
+        shown.last_k = batch.first_k + len(batch) - 1
         self.steps_computed.emit(run_id, batch)
 
     @QtCore.Slot(int, int, object)

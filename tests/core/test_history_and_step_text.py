@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gdviz.core.descent import Step, run_to_end
-from gdviz.core.history import RunHistory
+from gdviz.core.history import RunHistory, StepRows
 from gdviz.core.logistic import Dataset
 from gdviz.core.optimizers import make_optimizer
 from gdviz.core.presets import get_preset
@@ -32,6 +32,26 @@ def test_history_keeps_every_step_in_order_and_gives_them_back():
         history.extend(steps[3:4])
     with pytest.raises(ValueError):
         history.column("x")[0] = 1.0  # read-only view
+
+
+@pytest.mark.parametrize("method", ["gd", "momentum"])
+def test_rows_built_off_the_gui_thread_record_exactly_the_same_history(method):
+    surface = ExpressionSurface("x^2 + 3*y^2", Window(-2, 2, -2, 2))
+    steps, _ = run_to_end(surface, (1.5, -1.0), make_optimizer(method, lr=0.05), 300)
+    by_steps, by_rows = RunHistory(capacity=4), RunHistory(capacity=4)
+    for i in range(0, len(steps), 41):
+        by_steps.extend(steps[i : i + 41])
+        rows = StepRows.of(steps[i : i + 41])
+        assert list(rows) == steps[i : i + 41]  # the rows give the same Steps back
+        assert rows[-1] == steps[min(i + 40, len(steps) - 1)]
+        by_rows.extend(rows)
+    for name in ("x", "y", "f", "gx", "gy", "dx", "dy", "vx", "vy"):
+        np.testing.assert_array_equal(by_rows.column(name), by_steps.column(name))
+    assert [by_rows.step(k) for k in range(len(steps))] == steps
+    with pytest.raises(ValueError, match="expected k"):
+        by_rows.extend(StepRows.of(steps[5:9]))
+    with pytest.raises(ValueError, match="expected k"):
+        StepRows.of([steps[0], steps[2]])
 
 
 def test_history_without_velocity_stores_none():

@@ -51,3 +51,19 @@ def differs_near(a: np.ndarray, b: np.ndarray, pixels: np.ndarray, radius: int =
         y0, y1 = max(cy - radius, 0), min(cy + radius + 1, h)
         out[i] = x0 < x1 and y0 < y1 and bool(diff[y0:y1, x0:x1].any())
     return out
+
+
+def shown_view(qtbot, size: tuple[int, int], track: bool = True):
+    """A new SurfaceView shown in its own container at `size`, its GL context created
+    (closed by qtbot at the end of the test when `track`)."""
+    from gdviz.render.view3d import SurfaceView
+
+    view = SurfaceView()
+    if track:
+        qtbot.addWidget(view.container)
+    view.container.resize(*size)
+    view.container.show()
+    qtbot.waitExposed(view.container)
+    qtbot.waitUntil(view.isExposed, timeout=5000)
+    qtbot.waitUntil(view.isValid, timeout=5000)
+    return view

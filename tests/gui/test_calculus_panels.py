@@ -103,12 +103,12 @@ def test_constructions_draw_on_the_surface_and_clear(lecture_point, qtbot):
     window = lecture_point
     view = window.view
     qtbot.wait(50)
-    view.repaint()
+    view.update()
     plain = grab_rgb(view)
     window.partials_panel.show_check.setChecked(True)
     assert "partials" in view.construction_keys()
     qtbot.wait(50)
-    view.repaint()
+    view.update()
     drawn = grab_rgb(view)
     changed = np.abs(drawn.astype(int) - plain.astype(int)).max(axis=2) > 40
     assert changed.sum() > 200

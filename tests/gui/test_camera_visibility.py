@@ -19,6 +19,7 @@ SAMPLES = 80
 
 def _settle(qtbot, window) -> None:
     qtbot.waitUntil(window.grid_is_final, timeout=20000)
+    qtbot.waitUntil(lambda: not window.camera.searching(), timeout=5000)
     qtbot.waitUntil(lambda: not window.view.is_moving_camera(), timeout=5000)
     qtbot.wait(50)
     QtWidgets.QApplication.processEvents()
@@ -168,3 +169,47 @@ def test_follow_the_run_keeps_the_newest_step_near_the_middle(main_window, qtbot
     finally:
         window.menus.follow.setChecked(False)
     assert window.view.auto_framing() is not None  # back to a framed view
+
+
+def test_the_automatic_view_search_runs_off_the_gui_thread_and_aims_as_the_menu_does(
+    main_window, qtbot, monkeypatch
+):
+    import threading
+
+    from gdviz.render import view3d
+
+    threads = []
+    real = view3d.choose_view
+
+    def recording(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(view3d, "choose_view", recording)
+    window = main_window
+    _settle(qtbot, window)
+    window.view.reset_camera()
+    gd = make_optimizer("gd", lr=0.01)
+    window.descent.add_run((4.0, 5.0), RunSettings("gd", gd.hp, 1000, 0.0), synchronous=True)
+    qtbot.waitUntil(window.camera.searching, timeout=2000)
+    qtbot.waitUntil(lambda: not window.camera.searching(), timeout=10000)
+    qtbot.waitUntil(lambda: not window.view.is_moving_camera(), timeout=5000)
+    assert threads and threading.main_thread().ident not in threads
+    # where the search aimed is where View → Frame the runs aims, computed here
+    aimed = window.view.auto_framing()
+    expected = window.view.choose_camera(*window.camera.targets())
+    assert aimed == (expected.elevation, expected.azimuth)
+
+
+def test_a_camera_taken_during_the_view_search_is_left_alone(main_window, qtbot):
+    window = main_window
+    _settle(qtbot, window)
+    window.view.reset_camera()
+    gd = make_optimizer("gd", lr=0.01)
+    window.descent.add_run((4.0, 5.0), RunSettings("gd", gd.hp, 1000, 0.0), synchronous=True)
+    assert window.camera.searching()
+    window.view.set_camera(33.0, 77.0)  # the user aims the camera meanwhile
+    qtbot.waitUntil(lambda: not window.camera.searching(), timeout=10000)
+    qtbot.wait(100)
+    assert not window.view.is_moving_camera()
+    assert (window.view.opts["elevation"], window.view.opts["azimuth"]) == (33.0, 77.0)

@@ -18,7 +18,7 @@ from gdviz.render.construction import (
     Segment,
 )
 from gdviz.render.view3d import SurfaceView
-from tests.gui.pixels import grab_rgb
+from tests.gui.pixels import grab_rgb, shown_view
 
 SIZE = (640, 480)
 X0, Y0, DELTA = 2.0, 2.5, 0.2
@@ -43,18 +43,14 @@ def f_y(x: float, y: float) -> float:
 @pytest.fixture
 def view(qtbot, gl_context):
     """A shown 640×480 SurfaceView with sin(x)·cos(y) on the preset's window."""
-    widget = SurfaceView()
-    qtbot.addWidget(widget)
-    widget.resize(*SIZE)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_view(qtbot, SIZE)
     grab_rgb(widget)  # forces initializeGL
     assert widget.isValid()
     xs, ys = np.linspace(-0.5, 4.5, 120), np.linspace(0.0, 5.0, 120)
     z = np.sin(xs)[:, None] * np.cos(ys)[None, :]
     widget.set_surface(xs, ys, z, (float(z.min()), float(z.max())))
     yield widget
-    widget.close()
+    widget.container.close()
 
 
 def lecture_points(floor: float) -> dict[str, tuple[float, float, float]]:

@@ -61,7 +61,7 @@ def test_space_plays_a_run_that_draws_its_path_and_loss_curve(sin_cos_window, qt
     window.descent_panel.speed_combo.setCurrentIndex(window.descent_panel.speed_combo.count() - 1)
     window.view.top_view()  # from the default camera the ridge in front hides this path
     qtbot.wait(50)
-    window.view.repaint()
+    window.view.update()
     before = grab_rgb(window.view)
     window.activateWindow()
     window.view.setFocus()
@@ -79,7 +79,7 @@ def test_space_plays_a_run_that_draws_its_path_and_loss_curve(sin_cos_window, qt
     ks, values = window.loss_plot.curve_data(drawn.run_id)
     np.testing.assert_allclose(values, [s.value for s in expected])
     qtbot.wait(50)
-    window.view.repaint()
+    window.view.update()
     after = grab_rgb(window.view)
     first = theme.RUN_COLORS[0]
     colour = np.array([int(first[i : i + 2], 16) for i in (1, 3, 5)])  # the first run's
@@ -210,3 +210,40 @@ def test_switching_the_method_keeps_the_learning_rate(main_window):
         assert panel.lr_box.value() == pytest.approx(0.01), name
     panel.set_optimizer("momentum")
     assert panel.hp_boxes["momentum"].value() == pytest.approx(0.9)  # its own default
+
+
+def test_a_fast_run_updates_the_panels_at_most_15_times_a_second_and_ends_exact(
+    sin_cos_window, qtbot
+):
+    import time
+
+    from gdviz.ui.descent_controller import PANEL_REFRESH_MS
+
+    window = sin_cos_window
+    panel = window.descent_panel
+    panel.speed_combo.setCurrentIndex(panel.speed_combo.count() - 1)  # as fast as possible
+    panel.max_steps_box.setValue(300_000)
+    panel.tol_box.setValue(0.0)
+    panel.lr_box.setValue(1e-5)
+    calls = []
+    real = window.loss_plot.update_curve
+
+    def counting(*args):
+        calls.append(time.perf_counter())
+        real(*args)
+
+    window.loss_plot.update_curve = counting
+    window.toggle_play()
+    _wait_finished(qtbot, window)
+    (record,) = window.descent.runs.values()
+    during = calls[:-1]  # the last update is the end's, at once
+    assert len(during) >= 3
+    gaps = np.diff(during)
+    assert gaps.min() >= PANEL_REFRESH_MS / 1000 * 0.9
+    # the end shows the final numbers: the whole curve and the last step in the step panel
+    ks, _values = window.loss_plot.curve_data(record.run_id)
+    assert len(ks) == len(record.history) == 300_001
+    from PySide6 import QtWidgets
+
+    shown = " ".join(w.text() for w in window.step_panel.findChildren(QtWidgets.QLabel))
+    assert "x300000" in shown.replace(",", "")

@@ -215,6 +215,7 @@ def lecture_run(main_window, qtbot):
     run_id = window.descent.add_run((4.0, 5.0), RunSettings("gd", gd.hp, 1000, 0.0),
                                     synchronous=True)  # fmt: skip
     assert run_id is not None and len(window.descent.runs[run_id].history) == 1001
+    qtbot.waitUntil(lambda: not window.camera.searching(), timeout=5000)
     qtbot.waitUntil(lambda: not window.view.is_moving_camera(), timeout=5000)
     return window
 

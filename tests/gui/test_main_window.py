@@ -14,7 +14,7 @@ from tests.gui.pixels import foreground_mask, grab_rgb
 
 def _settle(qtbot, window, ms: int = 150) -> None:
     qtbot.wait(ms)
-    window.view.repaint()
+    window.view.update()
 
 
 def test_window_opens_on_the_lecture_loss_surface(main_window, qtbot):
@@ -35,6 +35,30 @@ def test_window_opens_on_the_lecture_loss_surface(main_window, qtbot):
     bluish = (pixels[:, 2] > pixels[:, 0] + 20).mean()
     yellowish = ((pixels[:, 0] > pixels[:, 2] + 20) & (pixels[:, 1] > pixels[:, 2] + 20)).mean()
     assert bluish > 0.02 and yellowish > 0.02
+
+
+def test_the_3d_view_is_a_native_gl_window_and_the_window_picture_includes_it(main_window, qtbot):
+    from PySide6 import QtGui, QtOpenGL
+
+    window = main_window
+    assert isinstance(window.view, QtOpenGL.QOpenGLWindow)  # not a QOpenGLWidget
+    assert window.centralWidget() is window.view.container
+    _settle(qtbot, window)
+    image = window.picture().toImage().convertToFormat(QtGui.QImage.Format_RGB888)
+    origin = window.view.container.mapTo(window, QtCore.QPoint(0, 0))
+    dpr = image.devicePixelRatio()
+    w, h = image.width(), image.height()
+    data = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes())
+    rgb = data.reshape(h, image.bytesPerLine())[:, : w * 3].reshape(h, w, 3)
+    x0, y0 = round(origin.x() * dpr), round(origin.y() * dpr)
+    vw = round(window.view.container.width() * dpr)
+    vh = round(window.view.container.height() * dpr)
+    inside = rgb[y0 : y0 + vh, x0 : x0 + vw]
+    view = grab_rgb(window.view)
+    assert inside.shape == view.shape
+    # the picture's central area is the view's own framebuffer, not a blank native window
+    assert foreground_mask(inside).mean() > 0.12
+    assert np.abs(inside.astype(int) - view.astype(int)).max(axis=2).mean() < 3
 
 
 def test_point_panel_shows_the_loss_and_gradient_at_the_lecture_start(main_window):

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from gdviz.render.paths import PathBuffer
 from gdviz.render.view3d import SurfaceView
-from tests.gui.pixels import grab_rgb
+from tests.gui.pixels import grab_rgb, shown_view
 
 SIZE = (640, 480)
 N = 120
@@ -32,15 +32,11 @@ def hill(x, y):
 
 @pytest.fixture
 def view(qtbot, gl_context):
-    widget = SurfaceView()
-    qtbot.addWidget(widget)
-    widget.resize(*SIZE)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_view(qtbot, SIZE)
     grab_rgb(widget)
     assert widget.isValid()
     yield widget
-    widget.close()
+    widget.container.close()
 
 
 def _show(view: SurfaceView, f) -> None:

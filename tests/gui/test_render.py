@@ -14,7 +14,7 @@ from PySide6 import QtGui
 
 from gdviz.render.colormap import lookup_table
 from gdviz.render.view3d import MARKER_COLOR, SurfaceView
-from tests.gui.pixels import background_rgb, foreground_mask, grab_rgb
+from tests.gui.pixels import background_rgb, foreground_mask, grab_rgb, shown_view
 
 REPO = Path(__file__).resolve().parents[2]
 SIZE = (640, 480)
@@ -23,16 +23,12 @@ SIZE = (640, 480)
 @pytest.fixture
 def view(qtbot, gl_context):
     """A shown 640×480 SurfaceView whose GL context really exists (else the test fails)."""
-    widget = SurfaceView()
-    qtbot.addWidget(widget)
-    widget.resize(*SIZE)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_view(qtbot, SIZE)
     grab_rgb(widget)  # forces initializeGL
-    assert widget.isValid(), "QOpenGLWidget has no valid GL context"
+    assert widget.isValid(), "the view has no valid GL context"
     assert widget.context() is not None and widget.context().isValid()
     yield widget
-    widget.close()
+    widget.container.close()
 
 
 def _sin_cos(n: int = 120, hole: tuple[float, float, float] | None = None):
@@ -137,16 +133,13 @@ def test_nan_disc_shows_the_background_through_the_hole(view):
 def test_second_view_after_the_first_is_destroyed_still_renders(qtbot, gl_context):
     """Pitfall 2: shaders cached from a dead context render blank without shared contexts."""
     for _ in range(2):
-        widget = SurfaceView()
+        widget = shown_view(qtbot, SIZE, track=False)
         try:
-            widget.resize(*SIZE)
-            widget.show()
-            qtbot.waitExposed(widget)
             image = _show(widget, *_sin_cos(60))
             assert foreground_mask(image).mean() > 0.25
         finally:
-            widget.close()
-            widget.deleteLater()
+            widget.container.close()
+            widget.container.deleteLater()
             qtbot.wait(20)
 
 
@@ -260,8 +253,8 @@ _STRESS_SCRIPT = textwrap.dedent(
             Counting.frames += 1
 
     view = Counting()
-    view.resize(320, 240)
-    view.show()
+    view.container.resize(320, 240)
+    view.container.show()
     xs = np.linspace(-3, 3, 60)
     view.set_surface(xs, xs, np.sin(xs)[:, None] * np.cos(xs)[None, :], (-1, 1))
     view.set_point(1.0, 0.5, float(np.sin(1.0) * np.cos(0.5)))
