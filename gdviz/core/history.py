@@ -61,7 +61,8 @@ class RunHistory:
     """Every Step of one run so far, stored column-wise; steps must arrive in order, k = 0, 1, …"""
 
     def __init__(self, capacity: int = 256):
-        self._data = np.full((max(capacity, 1), len(_COLUMNS)), np.nan)
+        # np.empty: only rows below _count are read, and untouched pages take no memory
+        self._data = np.empty((max(capacity, 1), len(_COLUMNS)))
         self._count = 0
         self.end: RunEnd | None = None
 

@@ -16,6 +16,9 @@ from gdviz.core.surfaces import Surface
 SYNCHRONOUS_RUN_STEPS = 200_000
 
 
+PREALLOCATED_STEPS = 1 << 21  # 2 M rows, 151 MB of address space, touched only as steps arrive
+
+
 @dataclass
 class RunRecord:
     """One run: its settings, the optimizer built from them, its steps so far and its generator.
@@ -58,7 +61,10 @@ def start_run(run_id: int, surface: Surface, spec: RunSpec) -> RunRecord:
     """A new run of `spec` on `surface`; raises OptimizerError or ValueError for bad settings."""
     optimizer = make_optimizer(spec.optimizer, spec.hyperparameters())
     steps = run(surface, spec.start, optimizer, spec.max_steps, spec.tol)
-    return RunRecord(run_id, spec, optimizer, pending=steps)
+    # room for the whole run at once: untouched rows cost no memory, and growing by copies
+    # costs the GUI thread tens of ms per doubling of a long run
+    history = RunHistory(capacity=min(spec.max_steps + 1, PREALLOCATED_STEPS))
+    return RunRecord(run_id, spec, optimizer, history=history, pending=steps)
 
 
 def advance(record: RunRecord, count: int) -> None:

@@ -212,17 +212,18 @@ def test_switching_the_method_keeps_the_learning_rate(main_window):
     assert panel.hp_boxes["momentum"].value() == pytest.approx(0.9)  # its own default
 
 
-def test_a_fast_run_updates_the_panels_at_most_15_times_a_second_and_ends_exact(
-    sin_cos_window, qtbot
-):
+def test_a_run_updates_the_panels_at_most_15_times_a_second_and_ends_exact(sin_cos_window, qtbot):
     import time
+
+    from PySide6 import QtWidgets
 
     from gdviz.ui.descent_controller import PANEL_REFRESH_MS
 
     window = sin_cos_window
     panel = window.descent_panel
-    panel.speed_combo.setCurrentIndex(panel.speed_combo.count() - 1)  # as fast as possible
-    panel.max_steps_box.setValue(300_000)
+    # 1,000 steps/s: batches arrive ~60 times a second, for 1.5 s
+    panel.speed_combo.setCurrentIndex(panel.speed_combo.findData(1000.0))
+    panel.max_steps_box.setValue(1500)
     panel.tol_box.setValue(0.0)
     panel.lr_box.setValue(1e-5)
     calls = []
@@ -237,13 +238,10 @@ def test_a_fast_run_updates_the_panels_at_most_15_times_a_second_and_ends_exact(
     _wait_finished(qtbot, window)
     (record,) = window.descent.runs.values()
     during = calls[:-1]  # the last update is the end's, at once
-    assert len(during) >= 3
-    gaps = np.diff(during)
-    assert gaps.min() >= PANEL_REFRESH_MS / 1000 * 0.9
+    assert len(during) >= 8
+    assert np.diff(during).min() >= PANEL_REFRESH_MS / 1000 * 0.9
     # the end shows the final numbers: the whole curve and the last step in the step panel
     ks, _values = window.loss_plot.curve_data(record.run_id)
-    assert len(ks) == len(record.history) == 300_001
-    from PySide6 import QtWidgets
-
+    assert len(ks) == len(record.history) == 1501
     shown = " ".join(w.text() for w in window.step_panel.findChildren(QtWidgets.QLabel))
-    assert "x300000" in shown.replace(",", "")
+    assert "x1500" in shown.replace(",", "")
