@@ -28,6 +28,7 @@ import logging
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -112,6 +113,7 @@ def export_frames(
             sink.use_palette_from(_thinned_samples(palette_samples, spec, keep_going))
         writer = _WriterThread(sink.write)
         source = iter(frames)
+        padded = isinstance(sink, _FfmpegSink)
         for index in range(spec.frames):
             if keep_going is not None and not keep_going():
                 raise ExportCancelled(f"export cancelled after {index} of {spec.frames} frames")
@@ -121,7 +123,7 @@ def export_frames(
                 raise ExportError(
                     f"only {index} frames arrived, but the export needs {spec.frames}"
                 ) from None
-            writer.put(_prepared_frame(frame, index, spec), keep_going)
+            writer.put(_prepared_frame(frame, index, spec, padded=padded), keep_going)
             if progress is not None:
                 progress(index + 1, spec.frames)
         writer.close(keep_going)
@@ -188,8 +190,12 @@ def _thinned_samples(
     return thinned
 
 
-def _prepared_frame(frame: object, index: int, spec: ExportSpec, what: str = "frame") -> np.ndarray:
-    """A C-contiguous copy of frame in the layout the sink writes (RGB, or RGBA if transparent)."""
+def _prepared_frame(
+    frame: object, index: int, spec: ExportSpec, what: str = "frame", padded: bool = False
+) -> np.ndarray:
+    """A C-contiguous copy of frame in the layout the sink writes: RGBA if transparent, else
+    RGB, or with padded (ffmpeg's rgb0) four bytes a pixel whose fourth is ignored: an RGBA
+    frame is then copied whole, not gathered into RGB (a tenth of the time)."""
     if not isinstance(frame, np.ndarray):
         raise ExportError(f"{what} {index} is a {type(frame).__name__}, not an image array")
     expected = f"({spec.height}, {spec.width}, 4) RGBA or ({spec.height}, {spec.width}, 3) RGB"
@@ -209,7 +215,14 @@ def _prepared_frame(frame: object, index: int, spec: ExportSpec, what: str = "fr
             )
         return np.array(frame, order="C", copy=True)
     # Opaque formats: alpha is dropped (the frame was rendered on an opaque background).
-    return np.array(frame[:, :, :3], order="C", copy=True)
+    if not padded:
+        return np.array(frame[:, :, :3], order="C", copy=True)
+    if frame.shape[2] == 4:
+        return np.array(frame, order="C", copy=True)
+    out = np.empty((spec.height, spec.width, 4), np.uint8)
+    out[:, :, :3] = frame
+    out[:, :, 3] = 255
+    return out
 
 
 class _WriterThread:
@@ -363,7 +376,8 @@ def _save_png(frame: np.ndarray, path: Path, index: int, level: int) -> None:
 
 
 class _FfmpegSink(_FileSink):
-    """Pipes raw RGB frames into an ffmpeg process that writes MP4, WebM or GIF."""
+    """Pipes raw frames (rgb0: RGB and an ignored byte) into an ffmpeg process that writes MP4,
+    WebM or GIF."""
 
     def __init__(self, spec: ExportSpec, final: Path) -> None:
         self._exe = ffmpeg_exe()  # before any frame is taken, so a missing ffmpeg costs nothing
@@ -417,6 +431,11 @@ class _FfmpegSink(_FileSink):
             self._stopped = True
             proc = self._proc
         if proc is not None and proc.poll() is None:
+            if os.name == "posix":
+                # the encoder's whole session (its own, see _start): a wrapper script's child
+                # would otherwise keep the pipe open and the writer thread blocked in write()
+                with contextlib.suppress(OSError):
+                    os.killpg(proc.pid, signal.SIGKILL)
             proc.kill()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(10.0)
@@ -441,7 +460,7 @@ class _FfmpegSink(_FileSink):
 
     def _start(self, first_frame: np.ndarray) -> None:
         if self._spec.format == "gif":
-            self._palette = _write_gif_palette(self._palette_frames or [first_frame])
+            self._palette = _write_gif_palette(self._palette_frames or [first_frame[:, :, :3]])
         args = _ffmpeg_args(self._exe, self._spec, self.partial, self._palette)
         log.debug("starting %s", " ".join(args))
         with self._lock:
@@ -495,7 +514,8 @@ def _ffmpeg_args(exe: str, spec: ExportSpec, output: Path, palette: Path | None)
     fraction = Fraction(spec.fps).limit_denominator(1001)
     rate = f"{fraction.numerator}/{fraction.denominator}"
     args = [exe, "-hide_banner", "-nostats", "-loglevel", "error"]
-    args += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-video_size", f"{spec.width}x{spec.height}"]
+    # rgb0: four bytes a pixel, the fourth ignored (frames come as RGBA: no repacking to RGB)
+    args += ["-f", "rawvideo", "-pix_fmt", "rgb0", "-video_size", f"{spec.width}x{spec.height}"]
     args += ["-framerate", rate, "-i", "pipe:0"]
     fmt = FORMAT_BY_KEY[spec.format]
     if fmt.writer != "ffmpeg":

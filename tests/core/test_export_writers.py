@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import imageio.v2 as iio
@@ -599,6 +600,86 @@ def test_cancel_after_five_frames_leaves_nothing(tmp_path, fmt, name):
     with pytest.raises(ExportCancelled):
         export_frames(spec_for(tmp_path / name, fmt, frames=50), frames, keep_going=keep_going)
     assert frames.taken == 5
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("fmt", ["mp4", "gif"])
+def test_the_encoder_ignores_the_fourth_byte_so_rgba_and_rgb_frames_give_one_file(tmp_path, fmt):
+    # frames reach ffmpeg as rgb0 (RGBA copied whole): alpha, whatever it holds, is dropped
+    rgba = list(moving_square_frames(96, 64, 8, patch=True))
+    noisy = [
+        np.dstack([f[..., :3], np.arange(96 * 64, dtype=np.uint8).reshape(64, 96)]) for f in rgba
+    ]
+    rgb = [np.ascontiguousarray(f[..., :3]) for f in rgba]
+    decoded = []
+    for name, frames in (("rgb", rgb), ("noisy", noisy)):
+        out = tmp_path / f"{name}.{fmt}"
+        export_frames(spec_for(out, fmt, 96, 64, frames=8), frames)
+        decoded.append(np.stack([np.asarray(f)[..., :3] for f in iio.mimread(out)]))
+    assert np.array_equal(decoded[0], decoded[1])
+
+
+def _writer_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "gdviz-export-writer"]
+
+
+@pytest.mark.parametrize("fmt", ["mp4", "png-frames"])
+def test_no_writer_thread_is_left_after_a_success_or_a_cancel(tmp_path, fmt):
+    name = {"mp4": "{}.mp4", "png-frames": "{}"}[fmt]
+    out = tmp_path / name.format("a")
+    export_frames(spec_for(out, fmt, frames=6), moving_square_frames(160, 120, 6))
+    assert _writer_threads() == []
+    asked = []
+
+    def keep_going():
+        asked.append(1)
+        return len(asked) <= 3
+
+    with pytest.raises(ExportCancelled):
+        export_frames(
+            spec_for(tmp_path / name.format("b"), fmt, frames=40),
+            moving_square_frames(160, 120, 40),
+            keep_going=keep_going,
+        )
+    assert _writer_threads() == []
+
+
+def test_a_cancel_while_the_writer_waits_on_a_stalled_encoder_stops_it(tmp_path, monkeypatch):
+    # an encoder that reads nothing: the pipe fills, the writer thread blocks in write() and the
+    # queue fills behind it; a cancel must still end the export at once and leave no thread
+    fake = tmp_path.parent / "stalled-ffmpeg.sh"
+    fake.write_text("#!/bin/sh\nsleep 30\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(writers, "ffmpeg_exe", lambda: str(fake))
+    asked = []
+
+    def keep_going():  # asked before each frame and every 50 ms while the queue is full
+        asked.append(1)
+        return len(asked) <= 30
+
+    frames = RecordingFrames(moving_square_frames(640, 480, 200))
+    started = time.monotonic()
+    with pytest.raises(ExportCancelled):
+        export_frames(spec_for(tmp_path / "a.mp4", "mp4", 640, 480, frames=200), frames,
+                      keep_going=keep_going)  # fmt: skip
+    assert time.monotonic() - started < 10
+    assert frames.taken < 30  # it did wait on the encoder
+    assert _writer_threads() == []
+    assert leftovers(tmp_path) == []
+
+
+@LINUX_ONLY
+def test_an_encoder_dying_while_the_writer_thread_writes_leaves_no_thread(tmp_path, monkeypatch):
+    fake = tmp_path.parent / "short-ffmpeg.sh"
+    fake.write_text("#!/bin/sh\nhead -c 100000 > /dev/null\necho 'gone' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(writers, "ffmpeg_exe", lambda: str(fake))
+    with pytest.raises(ExportError, match="gone"):
+        export_frames(
+            spec_for(tmp_path / "a.mp4", "mp4", 320, 240, frames=80),
+            moving_square_frames(320, 240, 80),
+        )
+    assert _writer_threads() == []
     assert leftovers(tmp_path) == []
 
 

@@ -56,6 +56,41 @@ def test_mp4_export_plays_the_descent_frame_by_frame(descended, tmp_path):
     assert not list(tmp_path.glob(".*partial*"))
 
 
+@pytest.mark.parametrize(
+    "kinds", [("descent",), ("delta", "direction"), ("descent", "orbit")], ids=lambda k: "+".join(k)
+)
+def test_frames_drawn_over_the_kept_still_layer_are_the_frames_painted_whole(
+    descended, monkeypatch, kinds
+):
+    from gdviz.render import capture
+    from gdviz.ui import exporter
+
+    built = []
+    original_build = capture._StillLayer._build
+
+    def counting_build(self, *args):
+        built.append(len(args[0]))
+        original_build(self, *args)
+
+    monkeypatch.setattr(capture._StillLayer, "_build", counting_build)
+    request = FrameRequest(kinds, 10, 320, 240, "dark", hold=2)
+    frames = {}
+    for reuse in (False, True):
+        monkeypatch.setattr(
+            exporter, "FrameCapture",
+            lambda *a, reuse=reuse, **k: capture.FrameCapture(*a, reuse_still_layer=reuse, **k),
+        )  # fmt: skip
+        frames[reuse] = [frame.copy() for frame in render_frames(descended, request)]
+    assert len(frames[True]) == 12
+    assert not [item for item in descended.view.items if "update" in vars(item)]  # unwrapped
+    for index, (whole, layered) in enumerate(zip(frames[False], frames[True], strict=True)):
+        assert np.array_equal(whole, layered), f"frame {index} differs"
+    if "orbit" in kinds:
+        assert built == []  # the camera moves every frame: every frame is painted whole
+    else:
+        assert len(built) == 1 and built[0] >= 1  # built once, then copied under each frame
+
+
 def test_overlays_are_drawn_into_the_frames(descended):
     window = descended
     base = FrameRequest(("descent",), 3, 480, 270, "dark", overlays=False)
