@@ -33,13 +33,16 @@ def _heights(n: int) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     return xs, ys, [base, 0.9 * base + 0.1]
 
 
-def _shown(widget, app):
-    widget.resize(*VIEW_SIZE)
-    widget.show()
+def _shown(view, app):
+    """The view shown at VIEW_SIZE: a GLViewWidget itself, a SurfaceView through its container
+    (a native window among widgets)."""
+    shown = getattr(view, "container", view)
+    shown.resize(*VIEW_SIZE)
+    shown.show()
     for _ in range(20):
         app.processEvents()
-    widget.grabFramebuffer()  # context and shaders ready before timing
-    return widget
+    view.grabFramebuffer()  # context and shaders ready before timing
+    return view
 
 
 def _rebuild_view(view, xs, ys, heights: Iterator[np.ndarray], z_range, paint: bool) -> None:
@@ -94,7 +97,7 @@ def measure(quick: bool = False) -> list[Figure]:
             goal = "≥ 10×" if n == 200 else "faster than GLSurfacePlotItem"
             figures.append(Figure(f"surface rebuild {n}², {stage}", ours, theirs, "s", goal))
         baseline_view.removeItem(plot)
-    view.close()
+    view.container.close()
     baseline_view.close()
     return figures
 
