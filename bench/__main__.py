@@ -43,6 +43,7 @@ def main() -> int:
              *sys.argv[1:]],
         )  # fmt: skip
     from bench import (
+        cli_help,
         descent_loop,
         export_speed,
         gui_stall,
@@ -63,6 +64,7 @@ def main() -> int:
         panel_repaint,
         export_speed,
         startup_memory,
+        cli_help,
     )
     for module in modules:
         figures += module.measure(quick=args.quick)

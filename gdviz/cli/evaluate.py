@@ -17,7 +17,6 @@ from gdviz.cli.options import (
     parse_point,
     positive_finite,
 )
-from gdviz.core.expression import explain_nan
 from gdviz.core.shown import shown_text
 
 
@@ -48,11 +47,13 @@ def _eval_parser() -> argparse.ArgumentParser:
 
 
 def run_eval(argv: Sequence[str]) -> int:
+    # parsed before the heavy imports (sympy): `gdviz eval --help` stays instant
+    args = from_scene(_eval_parser().parse_args(argv), {"function": "function", "at": "point"})
     from gdviz.core.calculus import directional, point_report, secant_x, secant_y
+    from gdviz.core.expression import explain_nan
     from gdviz.core.surfaces import ExpressionSurface
     from gdviz.core.window import Window
 
-    args = from_scene(_eval_parser().parse_args(argv), {"function": "function", "at": "point"})
     delta = positive_finite(args.delta, "--delta", allow_negative=True)
     count = len(args.at.split(","))
     if count == 3:

@@ -18,9 +18,9 @@ def _presets_parser() -> argparse.ArgumentParser:
 
 
 def run_presets(argv: Sequence[str]) -> int:
+    args = _presets_parser().parse_args(argv)  # before the heavy imports: --help stays instant
     from gdviz.core.presets import all_presets, default_preset_name
 
-    args = _presets_parser().parse_args(argv)
     presets = all_presets()
     if args.json:
         rows = [

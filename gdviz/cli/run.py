@@ -27,9 +27,9 @@ def _run_parser() -> argparse.ArgumentParser:
 
 
 def run_run(argv: Sequence[str]) -> int:
+    args = _run_parser().parse_args(argv)  # before the heavy imports: --help stays instant
     from gdviz.core.descent import run_to_end
 
-    args = _run_parser().parse_args(argv)
     optimizer, max_steps, tol = optimizer_from_args(args)
     surface, suggested = surface_from_args(args)
     start = start_from_args(args, suggested)

@@ -5,6 +5,8 @@ import pkgutil
 import subprocess
 import sys
 
+import pytest
+
 import gdviz.core
 import gdviz.model
 
@@ -54,3 +56,23 @@ def test_the_command_loads_no_sympy_until_a_verb_needs_it():
     modules = json.loads(proc.stdout)
     assert [m for m in modules if m.split(".")[0] in (*FORBIDDEN, "sympy")] == []
     assert "gdviz.cli.options" in modules
+
+
+@pytest.mark.parametrize("verb", [None, "presets", "eval", "run", "limit", "likelihood", "export"])
+def test_every_help_is_printed_without_sympy_qt_or_gl(verb):
+    """`gdviz [VERB] --help` parses its options before any heavy import (about 0.1 s)."""
+    argv = ["--help"] if verb is None else [verb, "--help"]
+    code = (
+        "import json, sys\n"
+        "from gdviz.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('MODULES', json.dumps(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "usage: gdviz" in proc.stdout
+    modules = json.loads(proc.stdout.split("MODULES ", 1)[1])
+    assert [m for m in modules if m.split(".")[0] in (*FORBIDDEN, "sympy")] == []
