@@ -89,6 +89,8 @@ class CameraController(QtCore.QObject):
             self.grid_shown()
 
     def _on_surface_changed(self) -> None:
+        self._reframe_timer.stop()
+        self._search_job = None  # a view searched on the old surface is not applied to the new
         if self.doc.scene.source != self._source:
             self._source = self.doc.scene.source
             self._auto_pending = True

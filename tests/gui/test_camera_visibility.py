@@ -213,3 +213,21 @@ def test_a_camera_taken_during_the_view_search_is_left_alone(main_window, qtbot)
     qtbot.wait(100)
     assert not window.view.is_moving_camera()
     assert (window.view.opts["elevation"], window.view.opts["azimuth"]) == (33.0, 77.0)
+
+
+def test_a_view_search_of_the_old_surface_is_dropped_when_the_surface_changes(main_window, qtbot):
+    window = main_window
+    _settle(qtbot, window)
+    window.view.reset_camera()
+    gd = make_optimizer("gd", lr=0.01)
+    window.descent.add_run((4.0, 5.0), RunSettings("gd", gd.hp, 1000, 0.0), synchronous=True)
+    assert window.camera.searching()
+    old = window.view.choose_camera(*window.camera.targets())  # what that search will find
+    window.apply_expression("x^2 + y^2")  # before the search of the loss surface reports
+    assert not window.camera.searching()
+    _settle(qtbot, window)
+    qtbot.wait(500)  # the search thread has finished; its result must not be applied
+    qtbot.waitUntil(lambda: not window.view.is_moving_camera(), timeout=5000)
+    new = window.view.choose_camera(*window.camera.targets())
+    assert (old.elevation, old.azimuth) != (new.elevation, new.azimuth)  # else nothing to see
+    assert window.view.auto_framing() == (new.elevation, new.azimuth)
