@@ -53,7 +53,7 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
     A native GL window (pyqtgraph's GLViewMixin on a QOpenGLWindow), placed among widgets
     through `container`: a QOpenGLWidget would make every repaint of any panel composite the
     whole window through GL, 16–19 ms a label on software GL against about 1 ms with this.
-    The view's keys, drops and context menu go where a widget's would (see `event`).
+    The view's keys and drops go where a widget's would (`setFocus`, `event`).
 
     Data (x, y, z) map to scene coordinates x in [-half_x, half_x], y in [-half_y, half_y],
     z in [0, 1] through `data_to_scene`; the mapping follows the last `set_surface` call.
