@@ -8,7 +8,7 @@ import numpy as np
 
 from gdviz.core.descent import RunEnd, Step
 
-_COLUMNS = ("x", "y", "f", "gx", "gy", "dx", "dy", "vx", "vy")
+COLUMNS = ("x", "y", "f", "gx", "gy", "dx", "dy", "vx", "vy")
 
 
 def _step_of(k: int, row: np.ndarray) -> Step:
@@ -37,7 +37,7 @@ class StepRows(Sequence[Step]):
         data = np.array(
             [(*s.point, s.value, *s.gradient, *s.update, *(s.velocity or nan2)) for s in steps],
             dtype=np.float64,
-        ).reshape(-1, len(_COLUMNS))
+        ).reshape(-1, len(COLUMNS))
         return cls(first, data)
 
     def __len__(self) -> int:
@@ -62,7 +62,7 @@ class RunHistory:
 
     def __init__(self, capacity: int = 256):
         # np.empty: only rows below _count are read, and untouched pages take no memory
-        self._data = np.empty((max(capacity, 1), len(_COLUMNS)))
+        self._data = np.empty((max(capacity, 1), len(COLUMNS)))
         self._count = 0
         self.end: RunEnd | None = None
 
@@ -87,7 +87,7 @@ class RunHistory:
         needed = self._count + len(rows)
         if needed > len(self._data):
             # only rows below _count are ever read: no need to fill the new ones
-            grown = np.empty((max(needed, 2 * len(self._data)), len(_COLUMNS)))
+            grown = np.empty((max(needed, 2 * len(self._data)), len(COLUMNS)))
             grown[: self._count] = self._data[: self._count]
             self._data = grown
         self._data[self._count : needed] = rows
@@ -104,7 +104,7 @@ class RunHistory:
 
     def column(self, name: str) -> np.ndarray:
         """A read-only view of one column over the steps so far: x, y, f, gx, gy, dx, dy, vx, vy."""
-        view = self._data[: self._count, _COLUMNS.index(name)]
+        view = self._data[: self._count, COLUMNS.index(name)]
         view = view.view()
         view.flags.writeable = False
         return view

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from gdviz.core.descent import RunEnd, Step, cancelled_end, run
+from gdviz.core.descent import RunEnd, Step, cancelled_end
+from gdviz.core.descent_rows import DescentRows
 from gdviz.core.history import RunHistory
 from gdviz.core.optimizers import Optimizer, make_optimizer
 from gdviz.core.scene import RunSpec
@@ -21,17 +22,17 @@ PREALLOCATED_STEPS = 1 << 21  # 2 M rows, 151 MB of address space, touched only 
 
 @dataclass
 class RunRecord:
-    """One run: its settings, the optimizer built from them, its steps so far and its generator.
+    """One run: its settings, the optimizer built from them, its steps so far and what is left.
 
-    `pending` is the descent generator still to be advanced (by the worker, or at once when a
-    scene is restored); None once the run has ended.
+    `pending` is the rest of the descent still to be taken (by the worker, or at once when a
+    scene is restored); None once the run has ended or the worker has it.
     """
 
     run_id: int
     spec: RunSpec
     optimizer: Optimizer
     history: RunHistory = field(default_factory=RunHistory)
-    pending: Generator[Step, None, RunEnd] | None = None
+    pending: DescentRows | None = None
 
     @property
     def label(self) -> str:
@@ -60,7 +61,7 @@ class RunRecord:
 def start_run(run_id: int, surface: Surface, spec: RunSpec) -> RunRecord:
     """A new run of `spec` on `surface`; raises OptimizerError or ValueError for bad settings."""
     optimizer = make_optimizer(spec.optimizer, spec.hyperparameters())
-    steps = run(surface, spec.start, optimizer, spec.max_steps, spec.tol)
+    steps = DescentRows(surface, spec.start, optimizer, spec.max_steps, spec.tol)
     # room for the whole run at once: untouched rows cost no memory, and growing by copies
     # costs the GUI thread tens of ms per doubling of a long run
     history = RunHistory(capacity=min(spec.max_steps + 1, PREALLOCATED_STEPS))
@@ -71,16 +72,10 @@ def advance(record: RunRecord, count: int) -> None:
     """Take up to `count` more steps of the run here and now, recording them (and its end)."""
     if record.pending is None:
         return
-    batch: list[Step] = []
-    try:
-        for _ in range(count):
-            batch.append(next(record.pending))
-    except StopIteration as stop:
+    record.history.extend(record.pending.take(count))
+    if record.pending.end is not None:
+        record.history.end = record.pending.end
         record.pending = None
-        record.history.extend(batch)
-        record.history.end = stop.value
-        return
-    record.history.extend(batch)
 
 
 def record_steps(record: RunRecord, batch: Iterable[Step]) -> None:
@@ -94,7 +89,7 @@ def finish(record: RunRecord, end: RunEnd) -> None:
 
 
 def cancel(record: RunRecord) -> None:
-    """Stop the run where it is (its generator is closed; its steps stay)."""
+    """Stop the run where it is (what is left of it is dropped; its steps stay)."""
     if record.pending is not None:
         record.pending.close()
         record.pending = None

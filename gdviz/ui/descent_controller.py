@@ -24,6 +24,7 @@ from gdviz.workers.descent_worker import DescentWorker
 
 REFRESH_MS = 33  # batches arriving faster than this are drawn together, in one 3D frame
 PANEL_REFRESH_MS = 66  # the panels, the top view and the loss plot: at most ~15 Hz in a run
+PANEL_YIELD_S = 0.03  # a fast run pauses this long while the panels draw and repaint
 TARGETS = ("3d", "contour", "plot")
 PANEL_TARGETS = ("contour", "plot")
 RUN_COLORS = theme.RUN_COLORS
@@ -74,6 +75,7 @@ class DescentController(QtCore.QObject):
         self.worker.run_failed.connect(self._on_failed)
         self.worker.pause()  # a new worker plays at once; runs start when the user says so
         self.worker.set_speed(panel.speed())
+        view.frameSwapped.connect(self.worker.gui_done)
         panel.speed_changed.connect(self.worker.set_speed)
         panel.reset_requested.connect(self.reset)
         panel.add_run_requested.connect(self.add_run_from_point)
@@ -290,9 +292,11 @@ class DescentController(QtCore.QObject):
             self._panel_refresh.start()
 
     def _draw_view_steps(self) -> None:
+        self.worker.yield_to_gui()  # until the frame is on screen
         self._draw_new_steps(("3d",), focus_step=False)
 
     def _draw_panel_steps(self) -> None:
+        self.worker.yield_to_gui(PANEL_YIELD_S)  # the panels and their repaint
         self._draw_new_steps(PANEL_TARGETS)
 
     def _draw_new_steps(self, targets: tuple[str, ...] = TARGETS, focus_step: bool = True) -> None:

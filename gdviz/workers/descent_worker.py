@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PySide6 import QtCore
 
 from gdviz.core.descent import Step, cancelled_end
+from gdviz.core.descent_rows import DescentRows
 from gdviz.core.history import StepRows
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 TICK_MS = 16  # ~60 Hz: at most this many batches per second per run reach the GUI
 FAST_BUDGET_S = 0.008  # "as fast as possible" computes this long per tick, then yields
 MAX_TICK_GAP_S = 0.1  # a late tick does not turn into a burst of catch-up steps
+GUI_YIELD_S = 0.05  # the longest the worker leaves the GUI a frame to draw in
 DEFAULT_STOP_TIMEOUT_MS = 5000
 
 
@@ -26,11 +28,11 @@ class _Run:
     """A run as the worker thread sees it."""
 
     generation: int
-    steps: Iterator[Step]
+    steps: DescentRows | Iterator[Step]
     owed: float = 1.0  # steps due at a finite speed; 1 so the start shows on the first tick
 
 
-def _close(steps: Iterator[Step]) -> None:
+def _close(steps: DescentRows | Iterator[Step]) -> None:
     close = getattr(steps, "close", None)
     if close is None:
         return
@@ -47,8 +49,9 @@ class _DescentRunner(QtCore.QObject):
     finished = QtCore.Signal(int, int, object)  # run id, generation, the generator's return value
     failed = QtCore.Signal(int, int, str)  # run id, generation, message
 
-    def __init__(self) -> None:
+    def __init__(self, gui_busy: _GuiBusy) -> None:
         super().__init__()
+        self._gui_busy = gui_busy
         self._runs: dict[int, _Run] = {}
         self._playing = True
         self._speed: float | None = None
@@ -56,7 +59,7 @@ class _DescentRunner(QtCore.QObject):
         self._last_tick = 0.0
 
     @QtCore.Slot(int, int, object)
-    def add_run(self, run_id: int, generation: int, steps: Iterator[Step]) -> None:
+    def add_run(self, run_id: int, generation: int, steps: DescentRows | Iterator[Step]) -> None:
         old = self._runs.pop(run_id, None)
         if old is not None:
             _close(old.steps)
@@ -132,30 +135,59 @@ class _DescentRunner(QtCore.QObject):
 
     def _advance(self, run_id: int, run: _Run, limit: int | None, deadline: float) -> int:
         """Take up to limit steps (None: no limit) until deadline; emit one batch; return count."""
-        batch: list[Step] = []
+        batch: StepRows | None = None
         ended = False
         end: object = None
         error: str | None = None
         try:
-            while limit is None or len(batch) < limit:
-                batch.append(next(run.steps))
-                if time.perf_counter() >= deadline:
-                    break
-        except StopIteration as stop:
-            ended, end = True, stop.value
+            if isinstance(run.steps, DescentRows):
+                # columns straight from the loop: no Step per point
+                batch = run.steps.take(limit, deadline, self._gui_busy.now)
+                ended, end = run.steps.end is not None, run.steps.end
+            else:
+                batch, ended, end, error = _take_steps(run.steps, limit, deadline)
         except Exception as err:  # a run's failure is reported, never raised in the thread
-            log.exception("descent run %d failed", run_id)
             error = str(err) or type(err).__name__
-        if batch:
-            # rows built here, in the worker thread: the GUI thread only copies them
-            self.computed.emit(run_id, run.generation, StepRows.of(batch))
+        if error is not None:
+            log.error("descent run %d failed: %s", run_id, error)
+        if batch is not None and len(batch):
+            self.computed.emit(run_id, run.generation, batch)
         if ended or error is not None:
             del self._runs[run_id]
             if error is not None:
                 self.failed.emit(run_id, run.generation, error)
             else:
                 self.finished.emit(run_id, run.generation, end)
-        return len(batch)
+        return 0 if batch is None else len(batch)
+
+
+def _take_steps(
+    steps: Iterator[Step], limit: int | None, deadline: float
+) -> tuple[StepRows | None, bool, object, str | None]:
+    """Up to limit Steps of a generator until deadline: (their rows, whether it ended, its
+    return value, the message if it raised; the Steps before a failure are kept)."""
+    batch: list[Step] = []
+    try:
+        while limit is None or len(batch) < limit:
+            batch.append(next(steps))
+            if time.perf_counter() >= deadline:
+                break
+    except StopIteration as stop:
+        return StepRows.of(batch), True, stop.value, None
+    except Exception as err:
+        return StepRows.of(batch), False, None, str(err) or type(err).__name__
+    return StepRows.of(batch), False, None, None
+
+
+class _GuiBusy:
+    """Until when the GUI thread asked the worker to leave it the GIL and the cores (a float
+    written by one thread and read by the other is safe under the GIL)."""
+
+    def __init__(self) -> None:
+        self.until = 0.0
+
+    def now(self) -> bool:
+        return time.perf_counter() < self.until
 
 
 @dataclass
@@ -169,7 +201,8 @@ class _Shown:
 class DescentWorker(QtCore.QObject):
     """Advances descent generators off the GUI thread, several at once, at a chosen speed.
 
-    Call every method from the GUI thread. `start_run(run_id, descent.run(...))` adds a run;
+    Call every method from the GUI thread. `start_run(run_id, DescentRows(...))` (or a
+    `descent.run(...)` generator) adds a run;
     its steps arrive in order as `steps_computed(run_id, batch)` (StepRows, a sequence of
     Steps; at most one batch per run per ~16 ms tick), then `run_finished(run_id, run_end)`
     with the generator's RunEnd, or `run_failed(run_id, message)` if it raised. A new worker
@@ -199,7 +232,8 @@ class DescentWorker(QtCore.QObject):
         self._stopped = False
         self._thread = QtCore.QThread()
         self._thread.setObjectName("gdviz-descent-worker")
-        self._runner = _DescentRunner()
+        self._gui_busy = _GuiBusy()
+        self._runner = _DescentRunner(self._gui_busy)
         self._runner.moveToThread(self._thread)
         queued = QtCore.Qt.ConnectionType.QueuedConnection
         self._run_started.connect(self._runner.add_run, queued)
@@ -216,8 +250,9 @@ class DescentWorker(QtCore.QObject):
             app.aboutToQuit.connect(self.stop)
         self._thread.start()
 
-    def start_run(self, run_id: int, steps: Iterator[Step]) -> None:
-        """Start advancing steps (a `descent.run(...)` generator); an active run_id is cancelled."""
+    def start_run(self, run_id: int, steps: DescentRows | Iterator[Step]) -> None:
+        """Start advancing steps (DescentRows, or a generator of Steps such as `descent.run`);
+        an active run_id is cancelled."""
         if self._stopped:
             raise RuntimeError("the descent worker has been stopped")
         if run_id in self._shown:
@@ -228,6 +263,16 @@ class DescentWorker(QtCore.QObject):
 
     def play(self) -> None:
         self._set_playing(True)
+
+    def yield_to_gui(self, seconds: float = GUI_YIELD_S) -> None:
+        """The GUI thread is about to draw: runs computing as fast as possible pause for up to
+        `seconds` (until `gui_done`), so the frame does not wait for the GIL or a core."""
+        self._gui_busy.until = time.perf_counter() + seconds
+
+    @QtCore.Slot()
+    def gui_done(self) -> None:
+        """The GUI thread has drawn: the runs go on."""
+        self._gui_busy.until = 0.0
 
     def pause(self) -> None:
         self._set_playing(False)

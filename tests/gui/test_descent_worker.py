@@ -9,13 +9,24 @@ import time
 import pytest
 from PySide6 import QtCore
 
+from gdviz.core import descent
 from gdviz.core.descent import RunEnd, Step, StopReason, run, run_to_end
+from gdviz.core.descent_rows import DescentRows
 from gdviz.core.optimizers import make_optimizer
 from gdviz.core.surfaces import ExpressionSurface
 from gdviz.core.window import Window
 from gdviz.workers.descent_worker import DescentWorker
 
 START = (1.5, -1.0)
+
+
+@pytest.fixture(autouse=True, params=["rows", "steps"])
+def run_kind(request, monkeypatch):
+    """Every test twice: with DescentRows (what the app hands the worker: `run` below builds
+    them) and with a generator of Steps (`descent.run`, which the worker also takes)."""
+    if request.param == "rows":
+        monkeypatch.setitem(globals(), "run", DescentRows)
+    return request.param
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +139,21 @@ def test_as_fast_as_possible_emits_at_most_one_batch_per_tick(qtbot, worker, bow
     assert len(steps) > 5 * len(recorder.batches_of(1))  # a tick computes many steps
 
 
+@pytest.mark.parametrize("run_kind", ["rows"], indirect=True)  # what the app runs
+def test_a_fast_run_waits_while_the_gui_draws(qtbot, worker, bowl):
+    recorder = Recorder(worker)
+    worker.yield_to_gui(0.4)
+    worker.start_run(1, _long_run(bowl))
+    qtbot.wait(250)
+    during = len(recorder.steps_of(1))
+    worker.gui_done()
+    qtbot.wait(250)
+    after = len(recorder.steps_of(1))
+    worker.cancel(1)
+    # while the GUI draws, each ~16 ms tick takes one chunk of about a millisecond, not 8 ms
+    assert 0 < during < 0.3 * (after - during)
+
+
 def test_fractional_speed_accumulates(qtbot, worker, bowl):
     recorder = Recorder(worker)
     worker.set_speed(5.5)
@@ -225,7 +251,7 @@ def test_a_raising_generator_fails_and_the_worker_goes_on(qtbot, worker, bowl):
     recorder = Recorder(worker)
 
     def breaks_after_three():
-        steps = run(bowl, START, make_optimizer("gd", lr=0.1))
+        steps = descent.run(bowl, START, make_optimizer("gd", lr=0.1))
         for _ in range(3):
             yield next(steps)
         raise RuntimeError("surface exploded")
@@ -242,6 +268,34 @@ def test_a_raising_generator_fails_and_the_worker_goes_on(qtbot, worker, bowl):
     expected_steps, expected_end = run_to_end(bowl, START, make_optimizer("gd", lr=0.1))
     assert recorder.steps_of(6) == expected_steps
     assert recorder.finished[6] == [expected_end]
+
+
+class ExplodingBowl:
+    """x² + y² whose evaluation raises after `good` calls."""
+
+    default_window = Window(-2, 2, -2, 2)
+
+    def __init__(self, good: int) -> None:
+        self.good = good
+
+    def value_and_gradient(self, x: float, y: float) -> tuple[float, float, float]:
+        self.good -= 1
+        if self.good < 0:
+            raise RuntimeError("surface exploded")
+        return x * x + y * y, 2 * x, 2 * y
+
+
+def test_a_run_whose_surface_raises_fails_and_the_worker_goes_on(qtbot, worker, bowl):
+    recorder = Recorder(worker)
+    worker.start_run(5, run(ExplodingBowl(50), START, make_optimizer("gd", lr=0.001)))
+    qtbot.waitUntil(lambda: 5 in recorder.failed, timeout=5000)
+    assert recorder.failed[5] == ["surface exploded"]
+    assert 5 not in recorder.finished and worker.active_runs() == set()
+    assert len(recorder.steps_of(5)) <= 50
+
+    worker.start_run(6, run(bowl, START, make_optimizer("gd", lr=0.1)))
+    qtbot.waitUntil(lambda: 6 in recorder.finished, timeout=5000)
+    assert recorder.steps_of(6) == run_to_end(bowl, START, make_optimizer("gd", lr=0.1))[0]
 
 
 def test_speed_must_be_positive_and_finite(worker):
