@@ -30,6 +30,7 @@ from gdviz.render.items.path_items import PathItems
 from gdviz.render.items.shaders import LIT_COLOR_SHADER
 from gdviz.render.mesh import surface_mesh
 from gdviz.render.picking import pick_height_field
+from gdviz.render.still_layer import StillLayer
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ DEFAULT_AZIMUTH = -60.0  # camera on the +x, -y side: x runs left to right, y in
 FIELD_OF_VIEW = 40.0  # horizontal, degrees; narrower than pyqtgraph's 60 for less distortion
 CLICK_SLOP = 4.0  # px a press may move and still count as a click
 CAMERA_MOVE_MS = 600
+PATH_DEPTH = 2.5  # paths, arrows, the point and labels are drawn from here on, over the surface
+STILL_LAYER_IDLE_MS = 150  # a still camera this long: the still layer is drawn, off the clock
 MIN_SURFACE_OPACITY = 0.15
 
 
@@ -90,6 +93,21 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self._pick_grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._press_pos: QtCore.QPointF | None = None
         self._dragged = False
+        # Frames are drawn into _frame_fbo over the still layer (the items that stayed put)
+        # and copied to the window; see paintGL.
+        self.reuse_still_layer = True
+        self.still_layer = StillLayer(self, below_depth=PATH_DEPTH)
+        self._frame_fbo: QtOpenGL.QOpenGLFramebufferObject | None = None
+        self._frame_format = QtOpenGL.QOpenGLFramebufferObjectFormat()
+        self._frame_format.setAttachment(
+            QtOpenGL.QOpenGLFramebufferObject.Attachment.CombinedDepthStencil
+        )
+        self._build_still_layer = False
+        self.last_frame_layered = False  # whether the last frame was drawn over the layer
+        self._still_layer_idle = QtCore.QTimer(self)
+        self._still_layer_idle.setSingleShot(True)
+        self._still_layer_idle.setInterval(STILL_LAYER_IDLE_MS)
+        self._still_layer_idle.timeout.connect(self._paint_still_layer)
         self.opts["fov"] = FIELD_OF_VIEW
         self._mapping = SceneMapping()
         self._axis_names: tuple[str, str, str] = ("x", "y", "z")
@@ -279,7 +297,7 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         if path is None:
             path = self._paths[run_id] = PathItems(rgba_floats(color))
             for offset, item in enumerate(path.items()):
-                item.setDepthValue(2.5 + 0.01 * offset)
+                item.setDepthValue(PATH_DEPTH + 0.01 * offset)
                 self.addItem(item)
         else:
             path.set_color(rgba_floats(color))
@@ -435,6 +453,54 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
             getattr(self._drop_target, handler)(ev)
             return True
         return super().event(ev)
+
+    def initializeGL(self) -> None:  # noqa: N802 (QOpenGLWindow's name)
+        super().initializeGL()
+        self.context().aboutToBeDestroyed.connect(self._release_frame)
+
+    def paintGL(self) -> None:  # noqa: N802 (QOpenGLWindow's name)
+        """Draw the scene. The leading items that stay put (the surface, its grid and axes) are
+        drawn once into a still layer when the view has been idle a moment, and while the
+        camera stays still each frame copies that layer and draws only the rest: a run
+        animating on software GL redraws its path, not the whole surface, every frame."""
+        region = self.getViewport()
+        build, self._build_still_layer = self._build_still_layer, False
+        layered = self.reuse_still_layer and self.devicePixelRatio() == 1.0 and min(region) >= 0
+        if layered and not build and not self.still_layer.is_kept(region):
+            layered = False
+            self._still_layer_idle.start()  # make one once the view is idle
+        if layered and (
+            self._frame_fbo is None or self._frame_fbo.size() != QtCore.QSize(*region[2:])
+        ):
+            self._frame_fbo = QtOpenGL.QOpenGLFramebufferObject(*region[2:], self._frame_format)
+        self.last_frame_layered = layered and self._frame_fbo.isValid()
+        if not self.last_frame_layered:
+            super().paintGL()
+            self.still_layer.painted_whole(region)
+            return
+        self._frame_fbo.bind()
+        GL.glViewport(*region)
+        self.still_layer.paint(self._frame_fbo, self._frame_format, region, build=build)
+        rect = QtCore.QRect(*region)
+        QtOpenGL.QOpenGLFramebufferObject.blitFramebuffer(
+            None, rect, self._frame_fbo, rect, GL.GL_COLOR_BUFFER_BIT, GL.GL_NEAREST
+        )
+        QtOpenGL.QOpenGLFramebufferObject.bindDefault()
+
+    @QtCore.Slot()
+    def _paint_still_layer(self) -> None:
+        """The view has been idle: the next frame draws the still layer (it costs that frame
+        a copy more than usual; the frames after it cost much less)."""
+        if self.isExposed():
+            self._build_still_layer = True
+            self.update()
+
+    @QtCore.Slot()
+    def _release_frame(self) -> None:
+        """The GL context is going: its framebuffers go with it."""
+        self.makeCurrent()
+        self.still_layer.close()
+        self._frame_fbo = None
 
     def grabFramebuffer(self) -> QtGui.QImage:  # noqa: N802 (QOpenGLWindow's name)
         """The view as it is drawn now, rendered afresh at the window's device-pixel size (the
