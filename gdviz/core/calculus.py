@@ -6,19 +6,15 @@ import functools
 import math
 import sys
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
-import sympy
 
-from gdviz.core.expression import (
-    Expression,
-    RealAbs,
-    explain_nan,
-    formula_of,
-    parse_expression,
-)
+from gdviz.core import expression as expressions
 from gdviz.core.numbers import VALUE_DIGITS, format_number
+
+if TYPE_CHECKING:
+    from gdviz.core.expression import Expression
 
 
 class ValueAndGradient(Protocol):
@@ -133,7 +129,7 @@ class _ExpressionAsSurface:
 
 
 def _surface(surface: ValueAndGradient | Expression) -> ValueAndGradient:
-    if isinstance(surface, Expression):
+    if expressions.is_expression(surface):
         return _ExpressionAsSurface(surface)
     return surface
 
@@ -201,10 +197,10 @@ def shown_partial(
 
 
 def _expression_of(surface: ValueAndGradient | Expression) -> Expression | None:
-    if isinstance(surface, Expression):
-        return surface if len(surface.variables) == 2 else None
+    if expressions.is_expression(surface):
+        return surface if len(surface.variables) == 2 else None  # type: ignore[union-attr]
     expression = getattr(surface, "expression", None)
-    if isinstance(expression, Expression) and len(expression.variables) == 2:
+    if expressions.is_expression(expression) and len(expression.variables) == 2:
         return expression
     return None
 
@@ -212,11 +208,13 @@ def _expression_of(surface: ValueAndGradient | Expression) -> Expression | None:
 @functools.lru_cache(maxsize=64)
 def _roundoff_parts(d: Expression) -> tuple[Expression, Expression, Expression]:
     """(Σ|terms of d|, ∂d/∂a, ∂d/∂b) for shown_partial, built once per derivative."""
+    import sympy  # loaded already: d is an Expression
+
     terms = sympy.Add.make_args(d.sympy_expr)
-    magnitude = sympy.Add(*(RealAbs(t) for t in terms))
+    magnitude = sympy.Add(*(expressions.RealAbs(t) for t in terms))
     a, b = d.variables
     return (
-        Expression(formula_of(magnitude), d.variables, magnitude),
+        expressions.Expression(expressions.formula_of(magnitude), d.variables, magnitude),
         d.derivative(a),
         d.derivative(b),
     )
@@ -510,7 +508,10 @@ def evaluate_at(
     `text` is parsed with `variables` (an Expression is used as it is, with its own variables).
     Raises ExpressionError for bad text and ValueError when the point has the wrong length.
     """
-    expression = text if isinstance(text, Expression) else parse_expression(text, variables)
+    if expressions.is_expression(text):
+        expression = text
+    else:
+        expression = expressions.parse_expression(text, variables)
     variables = expression.variables
     values = tuple(float(v) for v in values)
     if len(values) != len(variables):
@@ -519,5 +520,5 @@ def evaluate_at(
         )
     value = float(expression.evaluate(*values))
     gradient = tuple(float(expression.derivative(v).evaluate(*values)) for v in variables)
-    reason = None if math.isfinite(value) else explain_nan(expression, *values)
+    reason = None if math.isfinite(value) else expressions.explain_nan(expression, *values)
     return PointValue(value, reason, gradient)

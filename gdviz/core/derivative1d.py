@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from gdviz.core.expression import Expression, parse_expression
+from gdviz.core import expression as expressions
+
+if TYPE_CHECKING:
+    from gdviz.core.expression import Expression
 
 # 1, 0.1, …, 1e-10 and the lecture's Δx = 0.00008 (slide: "≈ 0.26"; exact 0.2499988).
 DEFAULT_DXS = tuple(sorted((*(10.0**-k for k in range(11)), 0.00008), reverse=True))
@@ -23,7 +27,7 @@ class SecantRow1D:
 
 def _expression_1d(g: Expression | str) -> Expression:
     if isinstance(g, str):
-        return parse_expression(g, ("x",))
+        return expressions.parse_expression(g, ("x",))
     if len(g.variables) != 1:
         raise ValueError("a one-variable derivative needs an expression of one variable")
     return g

@@ -11,6 +11,7 @@ from numbers import Integral
 
 import numpy as np
 
+from gdviz.core import expression as expressions
 from gdviz.core.descent_kernel import (
     BAD_POINT,
     BEYOND_BOUND,
@@ -20,7 +21,6 @@ from gdviz.core.descent_kernel import (
     VALUE_LIMIT,
     Loop,
 )
-from gdviz.core.expression import explain_nan
 from gdviz.core.numbers import format_number
 from gdviz.core.optimizers import Optimizer
 from gdviz.core.surfaces import Surface
@@ -350,7 +350,7 @@ def _nan_reason(surface: Surface, what: str, x: float, y: float) -> str | None:
     if expression is None:
         return None
     try:
-        return explain_nan(expression, x, y)
+        return expressions.explain_nan(expression, x, y)
     except (ValueError, TypeError, ArithmeticError):
         return None
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from gdviz.core.expression.scalar_compiler import SCALAR_NAMESPACE, ScalarSource
 from gdviz.core.optimizers import Optimizer
 from gdviz.core.update_rules import UPDATE_RULES, UpdateRule
+
+if TYPE_CHECKING:
+    from gdviz.core.expression.scalar_compiler import ScalarSource
 
 VALUE_LIMIT = 1e12
 
@@ -106,7 +109,11 @@ LoopFn = Callable[..., tuple[int, float, float, int, tuple[float, ...]]]
 def _compiled(name: str, lines: tuple[str, ...] | None, outputs: tuple[str, ...] | None) -> LoopFn:
     """The loop of the method `name` over the value-and-gradient source (None: call evaluate)."""
     text = loop_source(UPDATE_RULES[name], lines, outputs)
-    namespace = {**SCALAR_NAMESPACE, "sqrt": math.sqrt, "_hypot": math.hypot, "_abs": abs}
+    namespace = {"sqrt": math.sqrt, "_hypot": math.hypot, "_abs": abs}
+    if lines is not None:  # an expression's source (sympy is loaded: it made the source)
+        from gdviz.core.expression.scalar_compiler import SCALAR_NAMESPACE
+
+        namespace = {**SCALAR_NAMESPACE, **namespace}
     # The text is ours: the rule's lines and source generated from a validated sympy tree.
     exec(compile(text, f"<gdviz descent loop: {name}>", "exec"), namespace)
     return namespace["_loop"]  # type: ignore[return-value]

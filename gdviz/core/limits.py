@@ -5,12 +5,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from gdviz.core.expression import Expression, ExpressionError, explain_nan, parse_expression
+from gdviz.core import expression as expressions
+from gdviz.core.expression import ExpressionError
 from gdviz.core.numbers import format_number
+
+if TYPE_CHECKING:
+    from gdviz.core.expression import Expression
 
 # A side "settles" when its last two values differ by at most SETTLE_TOLERANCE × scale, where
 # scale = max(1, largest |value| on that side); two sides or two paths agree within the same.
@@ -137,7 +141,7 @@ def parabola_path(k: float) -> LimitPath:
 
 def _parse_coordinate(text: str, which: str) -> Expression:
     try:
-        return parse_expression(text, ("t",))
+        return expressions.parse_expression(text, ("t",))
     except ExpressionError as err:
         raise ExpressionError(f"{err.message} (in {which})", err.column) from None
 
@@ -268,8 +272,8 @@ def _as_function(
     f: Expression | _HasValue | str,
 ) -> tuple[Callable[[np.ndarray, np.ndarray], np.ndarray], Expression | None]:
     if isinstance(f, str):
-        f = parse_expression(f, ("x", "y"))
-    if isinstance(f, Expression):
+        f = expressions.parse_expression(f, ("x", "y"))
+    if expressions.is_expression(f):
         if len(f.variables) != 2:
             raise ValueError("a limit along a path needs an expression of two variables")
         return f.evaluate, f
@@ -279,7 +283,7 @@ def _as_function(
 def _overflowed(expression: Expression | None, point: tuple[float, ...]) -> bool:
     if expression is None or not all(math.isfinite(p) for p in point):
         return False
-    reason = explain_nan(expression, *point)
+    reason = expressions.explain_nan(expression, *point)
     return bool(reason) and reason.startswith("value too large")
 
 
@@ -449,7 +453,7 @@ class Limit1D:
 
 def _expression_1d(g: Expression | str) -> Expression:
     if isinstance(g, str):
-        return parse_expression(g, ("x",))
+        return expressions.parse_expression(g, ("x",))
     if len(g.variables) != 1:
         raise ValueError("a one-variable limit needs an expression of one variable")
     return g
@@ -459,7 +463,7 @@ def _limit_1d(g: Expression, a: float, side: str, xs: np.ndarray) -> Limit1D:
     values = g.evaluate(xs)
     rows = tuple(LimitRow1D(float(x), float(v)) for x, v in zip(xs, values, strict=True))
     overflow = math.isfinite(rows[-1].x) and bool(
-        (explain_nan(g, rows[-1].x) or "").startswith("value too large")
+        (expressions.explain_nan(g, rows[-1].x) or "").startswith("value too large")
     )
     side_trend = _side_trend([r.value for r in rows], overflow)
     finite = [abs(r.value) for r in rows if math.isfinite(r.value)]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gdviz.core import expression as expressions
 from gdviz.core.atomic_file import write_text_atomically
 from gdviz.core.document_reader import (
     MAX_FILE_BYTES,
@@ -19,7 +20,7 @@ from gdviz.core.document_reader import (
     refuse_huge_integer,
     shown_value,
 )
-from gdviz.core.expression import ExpressionError, parse_expression
+from gdviz.core.expression import ExpressionError
 from gdviz.core.optimizers import (
     HYPERPARAMETERS,
     OPTIMIZER_NAMES,
@@ -421,7 +422,7 @@ def _read_source(r: FieldReader, data: Any) -> SurfaceSource:
         r.check_keys(data, ("kind", "expression"), required=("expression",))
         text = r.text(data, "expression")
         try:
-            parse_expression(text)
+            expressions.parse_expression(text)
         except ExpressionError as err:
             raise r.sub("expression").error(str(err)) from None
         return SurfaceSource("expression", expression=text)
@@ -449,7 +450,7 @@ def _read_limits(r: FieldReader, data: Any) -> LimitSpec:
     for key, text in (("path_x", path_x), ("path_y", path_y)):
         if text.strip():
             try:
-                parse_expression(text, ("t",))
+                expressions.parse_expression(text, ("t",))
             except ExpressionError as err:
                 raise r.sub(key).error(str(err)) from None
     return LimitSpec(
@@ -477,7 +478,7 @@ def _g_of_x(r: FieldReader, data: Any, default: str) -> str:
     """The field g: a function of x that gdviz's parser accepts."""
     g = r.text(data, "g", default)
     try:
-        parse_expression(g, ("x",))
+        expressions.parse_expression(g, ("x",))
     except ExpressionError as err:
         raise r.sub("g").error(str(err)) from None
     return g

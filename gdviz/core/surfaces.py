@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
-from gdviz.core.expression import Expression, parse_expression
-from gdviz.core.expression.scalar_compiler import ScalarSource
+from gdviz.core import expression as expressions
 from gdviz.core.formula_text import readable_formula
 from gdviz.core.logistic import Dataset, log_base_label, log_loss, log_loss_gradient, log_loss_grid
 from gdviz.core.window import Window
+
+if TYPE_CHECKING:
+    from gdviz.core.expression import Expression
+    from gdviz.core.expression.scalar_compiler import ScalarSource
 
 
 @runtime_checkable
@@ -41,7 +44,7 @@ class ExpressionSurface:
 
     def __init__(self, expression: Expression | str, window: Window, title: str | None = None):
         if isinstance(expression, str):
-            expression = parse_expression(expression, ("x", "y"))
+            expression = expressions.parse_expression(expression, ("x", "y"))
         self.expression = expression
         self.f_x = expression.derivative("x")
         self.f_y = expression.derivative("y")

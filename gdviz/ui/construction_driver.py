@@ -32,6 +32,7 @@ from gdviz.ui.panels.derivative1d_panel import Derivative1DPanel
 from gdviz.ui.panels.direction_panel import DirectionPanel
 from gdviz.ui.panels.limits_panel import LimitsPanel
 from gdviz.ui.panels.partials_panel import PartialsPanel
+from gdviz.ui.widgets import RefreshWhenShown
 
 WHITE = (1.0, 1.0, 1.0, 1.0)
 GREY = (0.75, 0.75, 0.78, 0.9)
@@ -98,6 +99,16 @@ class ConstructionDriver(QtCore.QObject):
         events.derivative_changed.connect(self.refresh_derivative)
         events.tool_changed.connect(self.refresh_drawn)
         events.shown_changed.connect(self.refresh_drawn)
+        # the limits and g′(x) panels compute (and parse with sympy) only when they are seen
+        self._limits_when_shown = RefreshWhenShown(
+            self.limits, self._refresh_limits_now, lambda: self._drawn("limits")
+        )
+        self._one_variable_when_shown = RefreshWhenShown(
+            self.limits, self._refresh_one_variable_now
+        )
+        self._derivative_when_shown = RefreshWhenShown(
+            self.derivative, self._refresh_derivative_now
+        )
         self._on_surface_changed()
         self.refresh_one_variable()
         self.refresh_derivative()
@@ -145,18 +156,21 @@ class ConstructionDriver(QtCore.QObject):
             return
         if not self._edit("Change the limit paths", None, limits=spec):
             self.refresh_limits()
+        self._limits_when_shown.catch_up()  # edited in the panel: it shows the result
 
     def _on_one_variable_edited(self) -> None:
         spec = self.limits.one_variable_spec()
         if not self.limits.compute_one_variable():
             return  # the panel shows the error; the document keeps the last good g and a
         self._edit("Change the one-variable limit", None, one_variable=(spec,))
+        self._one_variable_when_shown.catch_up()
 
     def _on_derivative_edited(self) -> None:
         spec = self.derivative.spec()
         if not self.derivative.refresh():
             return
         self._edit("Change g, a or Δx", "derivative", derivative=spec)
+        self._derivative_when_shown.catch_up()
 
     def _on_shown_toggled(self, name: str, on: bool) -> None:
         scene = self.doc.scene
@@ -410,9 +424,12 @@ class ConstructionDriver(QtCore.QObject):
 
     # --- limits along paths ----------------------------------------------------------------------
     def refresh_limits(self) -> None:
+        self.limits.show_spec(self.doc.scene.limits)
+        self._limits_when_shown()
+
+    def _refresh_limits_now(self) -> None:
         panel = self.limits
         spec = self.doc.scene.limits
-        panel.show_spec(spec)
         x0, y0 = spec.x0, spec.y0
         try:
             paths = paths_of_spec(spec)
@@ -449,10 +466,16 @@ class ConstructionDriver(QtCore.QObject):
 
     # --- one variable: limits of g and the derivative g′(a) ---------------------------------------
     def refresh_one_variable(self) -> None:
-        first, *others = self.doc.scene.one_variable
-        self.limits.show_one_variable_spec(first)
+        self.limits.show_one_variable_spec(self.doc.scene.one_variable[0])
+        self._one_variable_when_shown()
+
+    def _refresh_one_variable_now(self) -> None:
+        _first, *others = self.doc.scene.one_variable
         self.limits.compute_one_variable(tuple(others))
 
     def refresh_derivative(self) -> None:
         self.derivative.show_spec(self.doc.scene.derivative)
+        self._derivative_when_shown()
+
+    def _refresh_derivative_now(self) -> None:
         self.derivative.refresh()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -227,3 +228,42 @@ class LogSlider(_WheelWhenFocused, QtWidgets.QSlider):
     def _on_value_changed(self, _position: int) -> None:
         # Round to 3 significant digits so dragging gives readable rates like 0.0123.
         self.log_value_changed.emit(float(f"{self.log_value():.3g}"))
+
+
+class RefreshWhenShown(QtCore.QObject):
+    """Call it to run `refresh` now if `widget` is on screen or `needed()` says so, else when
+    the widget is next painted: a panel in a hidden tab computes nothing (nor loads sympy).
+
+    A dock in a tab that is not current still counts as visible to Qt, with nothing of it on
+    screen: what counts here is its visible region."""
+
+    def __init__(
+        self,
+        widget: QtWidgets.QWidget,
+        refresh: Callable[[], object],
+        needed: Callable[[], bool] = lambda: False,
+    ) -> None:
+        super().__init__(widget)
+        self._widget, self._refresh, self._needed = widget, refresh, needed
+        self.stale = False
+        widget.installEventFilter(self)
+
+    def __call__(self) -> None:
+        if self._needed() or not self._widget.visibleRegion().isEmpty():
+            self.stale = False
+            self._refresh()
+        else:
+            self.stale = True
+
+    def catch_up(self) -> None:
+        """Refresh now if a refresh is owed (an edit made in the panel itself)."""
+        if self.stale:
+            self.stale = False
+            self._refresh()
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        # a Show event also reaches docks in tabs that are not current: a paint means on screen
+        if self.stale and event.type() == QtCore.QEvent.Type.Paint:
+            self.stale = False
+            QtCore.QTimer.singleShot(0, self._refresh)  # after this paint, not inside it
+        return False

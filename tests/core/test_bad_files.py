@@ -255,6 +255,7 @@ from gdviz.core.lesson import load_lesson
 from gdviz.core.logistic import load_dataset_csv
 from gdviz.core.scene import load_scene
 import gdviz.core.datasets, gdviz.core.descent, gdviz.core.likelihood, gdviz.core.surfaces
+import gettext, locale  # argparse's messages need them (sympy used to import them first)
 # (imported before dropping root: the interpreter's own files may be root-only)
 if os.geteuid() == 0:
     os.setgroups([]); os.setgid(65534); os.setuid(65534)

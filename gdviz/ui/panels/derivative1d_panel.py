@@ -8,8 +8,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from gdviz.core import expression as expressions
 from gdviz.core.derivative1d import secant_1d, secant_table_1d, tangent_line_1d
-from gdviz.core.expression import ExpressionError, parse_expression
+from gdviz.core.expression import ExpressionError
 from gdviz.core.numbers import format_number
 from gdviz.core.scene import DerivativeSpec
 from gdviz.ui import theme
@@ -89,7 +90,6 @@ class Derivative1DPanel(QtWidgets.QWidget):
         self.g_edit.returnPressed.connect(self.edited)
         self.a_box.valueChanged.connect(lambda _a: self.edited.emit())
         self.dx_box.valueChanged.connect(self._on_box)
-        self.refresh()
 
     def spec(self) -> DerivativeSpec:
         return DerivativeSpec(self.g_edit.text(), self.a_box.value(), self.dx_box.value())
@@ -115,7 +115,7 @@ class Derivative1DPanel(QtWidgets.QWidget):
         """Recompute everything for the current g, a and Δx; a bad g keeps the old view."""
         text, a, dx = self.g_edit.text(), self.a_box.value(), self.dx_box.value()
         try:
-            g = parse_expression(text, ("x",))
+            g = expressions.parse_expression(text, ("x",))
             secant = secant_1d(g, a, dx)
             slope, intercept = tangent_line_1d(g, a)
             table = secant_table_1d(g, a)
