@@ -195,7 +195,9 @@ def _prepared_frame(
 ) -> np.ndarray:
     """A C-contiguous copy of frame in the layout the sink writes: RGBA if transparent, else
     RGB, or with padded (ffmpeg's rgb0) four bytes a pixel whose fourth is ignored: an RGBA
-    frame is then copied whole, not gathered into RGB (a tenth of the time)."""
+    frame is then copied whole, not gathered into RGB (a tenth of the time). A read-only
+    C-contiguous RGBA frame is taken as it is, not copied: its maker (gdviz's own renderer)
+    hands it over and never changes it."""
     if not isinstance(frame, np.ndarray):
         raise ExportError(f"{what} {index} is a {type(frame).__name__}, not an image array")
     expected = f"({spec.height}, {spec.width}, 4) RGBA or ({spec.height}, {spec.width}, 3) RGB"
@@ -208,17 +210,18 @@ def _prepared_frame(
         )
     if frame.dtype != np.uint8:
         raise ExportError(f"{what} {index} has dtype {frame.dtype}; expected uint8")
+    handed_over = frame.shape[2] == 4 and frame.flags.c_contiguous and not frame.flags.writeable
     if spec.background == "transparent":
         if frame.shape[2] != 4:
             raise ExportError(
                 f"{what} {index} has no alpha channel, but the background is transparent"
             )
-        return np.array(frame, order="C", copy=True)
+        return frame if handed_over else np.array(frame, order="C", copy=True)
     # Opaque formats: alpha is dropped (the frame was rendered on an opaque background).
     if not padded:
         return np.array(frame[:, :, :3], order="C", copy=True)
     if frame.shape[2] == 4:
-        return np.array(frame, order="C", copy=True)
+        return frame if handed_over else np.array(frame, order="C", copy=True)
     out = np.empty((spec.height, spec.width, 4), np.uint8)
     out[:, :, :3] = frame
     out[:, :, 3] = 255

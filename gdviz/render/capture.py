@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 from OpenGL import GL
 from PySide6 import QtGui, QtOpenGL
@@ -10,6 +12,9 @@ from gdviz.render.still_layer import StillLayer
 from gdviz.render.view3d import DARK_BACKGROUND, LIGHT_BACKGROUND, SurfaceView
 
 BACKGROUNDS = ("dark", "light", "transparent")
+
+
+_ALPHA_SHIFT = 24 if sys.byteorder == "little" else 0  # where the A of RGBA bytes is in a uint32
 
 
 class FrameCapture:
@@ -79,12 +84,13 @@ class FrameCapture:
             data = GL.glReadPixels(0, 0, self.width, self.height, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE)
         finally:
             self._fbo.release()
-        image = np.frombuffer(data, np.uint8).reshape(self.height, self.width, 4)[::-1]
+        rows = np.frombuffer(data, np.uint32).reshape(self.height, self.width)[::-1]
         if self.background != "transparent":
-            image = image.copy()
-            image[..., 3] = 255
-            return image
-        return np.ascontiguousarray(image)
+            # top row first and alpha 255 in one pass (RGBA bytes: alpha is the high byte)
+            rows = np.bitwise_or(rows, np.uint32(0xFF << _ALPHA_SHIFT))
+        else:
+            rows = np.ascontiguousarray(rows)
+        return rows.view(np.uint8).reshape(self.height, self.width, 4)
 
     def close(self) -> None:
         self.view.makeCurrent()
