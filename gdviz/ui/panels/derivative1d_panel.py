@@ -14,6 +14,7 @@ from gdviz.core.expression import ExpressionError
 from gdviz.core.numbers import format_number
 from gdviz.core.scene import DerivativeSpec
 from gdviz.ui import theme
+from gdviz.ui.table_fill import columns_fitted_once
 from gdviz.ui.widgets import DoubleSpinBox, LogSlider, ScientificSpinBox
 
 DX_MIN, DX_MAX = 1e-10, 10.0
@@ -134,11 +135,12 @@ class Derivative1DPanel(QtWidgets.QWidget):
         self.labels["exact"].setText(format_number(slope, 8))
         self.labels["error"].setText(format_number(secant.error, 3))
         self.table.setRowCount(len(table))
-        for r, row in enumerate(table):
-            cells = (format_number(row.dx, 3), format_number(row.dy, 8),
-                     format_number(row.slope, 10), format_number(row.error, 3))  # fmt: skip
-            for c, cell in enumerate(cells):
-                self.table.setItem(r, c, QtWidgets.QTableWidgetItem(cell))
+        with columns_fitted_once(self.table):
+            for r, row in enumerate(table):
+                cells = (format_number(row.dx, 3), format_number(row.dy, 8),
+                         format_number(row.slope, 10), format_number(row.error, 3))  # fmt: skip
+                for c, cell in enumerate(cells):
+                    self.table.setItem(r, c, QtWidgets.QTableWidgetItem(cell))
         span = max(abs(dx) * 1.6, 1.0)
         xs = np.linspace(a - span, a + span, 400)
         ys = g.evaluate(xs)

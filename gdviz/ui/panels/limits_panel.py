@@ -13,6 +13,7 @@ from gdviz.core.limits import limit_at_infinity, one_sided_limit, one_variable_v
 from gdviz.core.numbers import format_number, parse_limit_point, parse_number_list
 from gdviz.core.scene import LimitSpec, OneVariableSpec
 from gdviz.ui import theme
+from gdviz.ui.table_fill import columns_fitted_once
 from gdviz.ui.widgets import DoubleSpinBox, pin_check
 
 EXPONENTS = range(1, 9)
@@ -186,15 +187,17 @@ class LimitsPanel(QtWidgets.QWidget):
         """PathLimits (one per path) and their Verdict (gdviz.core.limits)."""
         self.clear_error()
         self.table.setRowCount(2 * len(results))
-        for i, result in enumerate(results):
-            for j, (side, rows) in enumerate((("t → t0⁻", result.left), ("t → t0⁺", result.right))):
-                r = 2 * i + j
-                cells = [result.path_name if j == 0 else "", side]
-                cells += [format_number(row.value, 6) for row in rows]
-                estimate = "" if j else _estimate_text(result)
-                cells.append(estimate)
-                for c, text in enumerate(cells):
-                    self.table.setItem(r, c, QtWidgets.QTableWidgetItem(text))
+        with columns_fitted_once(self.table):
+            for i, result in enumerate(results):
+                sides = (("t → t0⁻", result.left), ("t → t0⁺", result.right))
+                for j, (side, rows) in enumerate(sides):
+                    r = 2 * i + j
+                    cells = [result.path_name if j == 0 else "", side]
+                    cells += [format_number(row.value, 6) for row in rows]
+                    estimate = "" if j else _estimate_text(result)
+                    cells.append(estimate)
+                    for c, text in enumerate(cells):
+                        self.table.setItem(r, c, QtWidgets.QTableWidgetItem(text))
         colour = theme.GOOD if verdict.agree else theme.CAUTION
         self.verdict_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
         self.verdict_label.setText(
@@ -243,9 +246,11 @@ class LimitsPanel(QtWidgets.QWidget):
                 verdict = f"as x → {'+' if a > 0 else '−'}∞: g(x) {sides[0].verdict}"
             verdicts.append(f"g(x) = {g} {verdict}" if named else verdict)
         self.one_table.setRowCount(len(rows))
-        for i, (side, row) in enumerate(rows):
-            for c, text in enumerate((side, format_number(row.x, 6), format_number(row.value, 8))):
-                self.one_table.setItem(i, c, QtWidgets.QTableWidgetItem(text))
+        with columns_fitted_once(self.one_table):
+            for i, (side, row) in enumerate(rows):
+                texts = (side, format_number(row.x, 6), format_number(row.value, 8))
+                for c, text in enumerate(texts):
+                    self.one_table.setItem(i, c, QtWidgets.QTableWidgetItem(text))
         self.one_verdict.setText("\n".join(verdicts))
         g, a, sides = results[0]
         self._plot_one(g, sides, a)

@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.numbers import format_number
 from gdviz.ui import theme
+from gdviz.ui.table_fill import columns_fitted_once
 from gdviz.ui.widgets import ComboBox, LogSlider, ScientificSpinBox, number_label, pin_check
 
 DELTA_MIN, DELTA_MAX = 1e-10, 1.0
@@ -179,19 +180,20 @@ class PartialsPanel(QtWidgets.QWidget):
         """Show ConvergenceRows (gdviz.core.calculus.convergence_table)."""
         self.table.setRowCount(len(rows))
         best = min(range(len(rows)), key=lambda i: _abs_or_inf(rows[i].forward_error), default=0)
-        for r, row in enumerate(rows):
-            cells = (
-                f"{row.delta:.0e}" if row.delta < 0.01 else format_number(row.delta),
-                format_number(row.forward, 10),
-                format_number(row.forward_error, 2),
-                format_number(row.central, 10),
-                format_number(row.central_error, 2),
-            )
-            for c, text in enumerate(cells):
-                item = QtWidgets.QTableWidgetItem(text)
-                if r == best and c in (1, 2):
-                    item.setBackground(QtCore.Qt.darkGreen)
-                self.table.setItem(r, c, item)
+        with columns_fitted_once(self.table):
+            for r, row in enumerate(rows):
+                cells = (
+                    f"{row.delta:.0e}" if row.delta < 0.01 else format_number(row.delta),
+                    format_number(row.forward, 10),
+                    format_number(row.forward_error, 2),
+                    format_number(row.central, 10),
+                    format_number(row.central_error, 2),
+                )
+                for c, text in enumerate(cells):
+                    item = QtWidgets.QTableWidgetItem(text)
+                    if r == best and c in (1, 2):
+                        item.setBackground(QtCore.Qt.darkGreen)
+                    self.table.setItem(r, c, item)
         self.note_label.setText(
             f"The forward error is smallest at Δ = {rows[best].delta:.0e}; below that, "
             "round-off in the difference of two nearly equal values grows as Δ shrinks."
