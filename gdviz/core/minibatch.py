@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from numbers import Integral
 
 import numpy as np
 
@@ -21,21 +20,10 @@ from gdviz.core.descent_kernel import VALUE_LIMIT
 from gdviz.core.logistic import Dataset, log_loss, log_loss_gradient
 from gdviz.core.optimizers import Optimizer
 from gdviz.core.progress import CancelFlag, Progress, check_in
+from gdviz.core.run_settings import MiniBatchSettings, check_whole
 from gdviz.core.surfaces import LogisticLossSurface, Surface
 
-MAX_SEED = 2**63 - 1
-
-
-@dataclass(frozen=True)
-class MiniBatchSettings:
-    """Batch size B (1: SGD; the dataset's m: full batch) and the shuffling seed."""
-
-    batch_size: int
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        _check_whole("batch size", self.batch_size, 1, None)
-        _check_whole("seed", self.seed, 0, MAX_SEED)
+__all__ = ["MiniBatchRun", "MiniBatchSettings", "epoch_batches", "run_minibatch"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,7 +116,7 @@ def run_minibatch(
         raise ValueError(f"settings must be MiniBatchSettings, got {type(settings).__name__}")
     dataset = surface.dataset
     m = len(dataset)
-    _check_whole("batch size", settings.batch_size, 1, m, f" (the dataset has m = {m} examples)")
+    check_whole("batch size", settings.batch_size, 1, m, f" (the dataset has m = {m} examples)")
     x0, y0 = checked_start(start)
     max_steps, tol, bound = checked_settings(surface, max_steps, tol, bound)
     with np.errstate(all="ignore"):
@@ -214,11 +202,3 @@ def _subset(dataset: Dataset, indices: np.ndarray, cache: dict[bytes, Dataset]) 
         if len(cache) < 4096:
             cache[key] = subset
     return subset
-
-
-def _check_whole(what: str, value: object, low: int, high: int | None, note: str = "") -> None:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ValueError(f"{what} must be a whole number, got {value!r}")
-    if value < low or (high is not None and value > high):
-        span = f"≥ {low}" if high is None else f"from {low} to {high}"
-        raise ValueError(f"{what} must be {span}{note}, got {value}")

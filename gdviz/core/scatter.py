@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from numbers import Integral
 
 import numpy as np
 
@@ -12,34 +11,26 @@ from gdviz.core.batch import BatchRun, run_batch
 from gdviz.core.descent import StopReason
 from gdviz.core.optimizers import Optimizer
 from gdviz.core.progress import CancelFlag, Progress
+from gdviz.core.run_settings import MAX_SEED, MAX_STARTS, StartsSettings, check_whole
 from gdviz.core.surfaces import Surface
 from gdviz.core.window import Window
 
-MAX_STARTS = 10_000
-MAX_SEED = 2**63 - 1
-START_LAYOUTS: tuple[str, ...] = ("grid", "random")
-DEFAULT_STARTS = 400
 # Ends closer than this fraction of the window (in each direction) are linked into one basin.
 MERGE_FRACTION = 0.05
 SETTLED = (StopReason.CONVERGED, StopReason.MAX_STEPS)
 NO_BASIN = -1
 
-
-@dataclass(frozen=True)
-class StartsSettings:
-    """How many starts, laid out on a grid or drawn at random (uniform over the window, seeded)."""
-
-    count: int = DEFAULT_STARTS
-    layout: str = "grid"
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        _check_whole("number of starts", self.count, 1, MAX_STARTS)
-        if self.layout not in START_LAYOUTS:
-            raise ValueError(
-                f"start layout must be one of {', '.join(START_LAYOUTS)}, got {self.layout!r}"
-            )
-        _check_whole("seed", self.seed, 0, MAX_SEED)
+__all__ = [
+    "NO_BASIN",
+    "Minimum",
+    "Scatter",
+    "StartsSettings",
+    "basins_of",
+    "grid_starts",
+    "make_starts",
+    "random_starts",
+    "run_starts",
+]
 
 
 @dataclass(frozen=True)
@@ -78,7 +69,7 @@ def grid_starts(window: Window, count: int) -> np.ndarray:
     """`count` starts at the cell centres of an nx × ny grid over the window, nx = ⌈√count⌉,
     ny = ⌈count / nx⌉, row by row from (x_min, y_min); when nx·ny > count the last row is short.
     An (count, 2) array."""
-    _check_whole("number of starts", count, 1, MAX_STARTS)
+    check_whole("number of starts", count, 1, MAX_STARTS)
     nx = math.ceil(math.sqrt(count))
     ny = math.ceil(count / nx)
     xs = window.x_min + (np.arange(nx) + 0.5) * (window.width / nx)
@@ -89,8 +80,8 @@ def grid_starts(window: Window, count: int) -> np.ndarray:
 
 def random_starts(window: Window, count: int, seed: int) -> np.ndarray:
     """`count` starts drawn uniformly over the window by np.random.default_rng(seed)."""
-    _check_whole("number of starts", count, 1, MAX_STARTS)
-    _check_whole("seed", seed, 0, MAX_SEED)
+    check_whole("number of starts", count, 1, MAX_STARTS)
+    check_whole("seed", seed, 0, MAX_SEED)
     rng = np.random.default_rng(seed)
     low, high = (window.x_min, window.y_min), (window.x_max, window.y_max)
     return rng.uniform(low, high, size=(count, 2))
@@ -121,7 +112,7 @@ def run_starts(
     points = np.asarray(starts, dtype=np.float64)
     if points.ndim != 2 or points.shape[1:] != (2,):
         raise ValueError(f"starts must be an (N, 2) array, got shape {points.shape}")
-    _check_whole("number of starts", len(points), 1, MAX_STARTS)
+    check_whole("number of starts", len(points), 1, MAX_STARTS)
     if not (math.isfinite(merge_fraction) and 0 < merge_fraction <= 1):
         raise ValueError(f"merge fraction must be in (0, 1], got {merge_fraction!r}")
     window = surface.default_window if window is None else window
@@ -190,10 +181,3 @@ def _touching_components(cells: list[tuple[int, int]]) -> np.ndarray:
                 if a != b:
                     parent[max(a, b)] = min(a, b)
     return np.array([root(i) for i in range(len(cells))], dtype=np.int64)
-
-
-def _check_whole(what: str, value: object, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ValueError(f"{what} must be a whole number, got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{what} must be from {low:,} to {high:,}, got {value}")

@@ -12,36 +12,16 @@ from gdviz.core.curvature import Curvature, curvature_at
 from gdviz.core.descent import RunEnd, StopReason, checked_start
 from gdviz.core.optimizers import Optimizer
 from gdviz.core.progress import CancelFlag, Progress
+from gdviz.core.run_settings import SweepSettings, learning_rate_grid
 from gdviz.core.surfaces import Surface
 
-DEFAULT_LR_MIN = 1e-4
-DEFAULT_LR_MAX = 10.0
-DEFAULT_COUNT = 60
-MAX_COUNT = 10_000
 # The edge between the largest stable rate and the first unstable one is narrowed this many
 # times, each time with this many rates between them (log-spaced): 21% → 0.07% for 60 rates.
 REFINE_ROUNDS = 2
 REFINE_COUNT = 16
 UNSTABLE_REASONS = (StopReason.DIVERGED, StopReason.LEFT_DOMAIN)
 
-
-@dataclass(frozen=True)
-class SweepSettings:
-    """What a sweep runs: rates from lr_min to lr_max (log grid of `count`), steps, tolerance."""
-
-    lr_min: float = DEFAULT_LR_MIN
-    lr_max: float = DEFAULT_LR_MAX
-    count: int = DEFAULT_COUNT
-    max_steps: int = 1000
-    tol: float = 1e-6
-
-    def __post_init__(self) -> None:
-        learning_rate_grid(self.lr_min, self.lr_max, self.count)  # ValueError naming the field
-        steps = self.max_steps
-        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-            raise ValueError(f"max steps must be a whole number ≥ 1, got {steps!r}")
-        if not (math.isfinite(self.tol) and self.tol >= 0):
-            raise ValueError(f"tolerance must be a finite number ≥ 0, got {self.tol!r}")
+__all__ = ["Sweep", "SweepSettings", "learning_rate_grid", "run_sweep"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,32 +68,6 @@ class Sweep:
     def gd_limit(self) -> float | None:
         """2/λ_max of the Hessian at the start for a convex quadratic f (Curvature.gd_limit)."""
         return None if self.curvature is None else self.curvature.gd_limit
-
-
-def learning_rate_grid(lr_min: float, lr_max: float, count: int) -> np.ndarray:
-    """`count` rates from lr_min to lr_max, equally spaced in log (one rate when count is 1
-    and lr_min == lr_max). ValueError naming the bad value: a range that is empty, reversed,
-    not positive or not finite, or a count outside 1 … MAX_COUNT."""
-    if isinstance(count, bool) or not isinstance(count, (int, np.integer)):
-        raise ValueError(f"count must be a whole number, got {count!r}")
-    if not 1 <= count <= MAX_COUNT:
-        raise ValueError(f"count must be from 1 to {MAX_COUNT:,}, got {count}")
-    try:
-        low, high = float(lr_min), float(lr_max)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"learning-rate range must be two numbers, got {lr_min!r}, {lr_max!r}"
-        ) from None
-    for name, value in (("start", low), ("end", high)):
-        if not (math.isfinite(value) and value > 0):
-            raise ValueError(
-                f"learning-rate range: its {name} must be a finite number > 0, got {value:g}"
-            )
-    if low > high:
-        raise ValueError(f"learning-rate range is reversed: {low:g} > {high:g}")
-    if low == high and count > 1:
-        raise ValueError(f"learning-rate range is empty: {low:g} to {high:g} holds one rate")
-    return np.geomspace(low, high, count)
 
 
 def run_sweep(
