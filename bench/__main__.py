@@ -51,6 +51,7 @@ def main() -> int:
         panel_repaint,
         startup_memory,
         surface_rebuild,
+        sweep_starts,
     )
 
     print(f"gdviz benchmarks on {platform.node()}: {platform.processor() or platform.machine()}, "
@@ -60,6 +61,7 @@ def main() -> int:
         surface_rebuild,
         loss_grid,
         descent_loop,
+        sweep_starts,
         gui_stall,
         panel_repaint,
         export_speed,

@@ -19,6 +19,8 @@ VERBS: dict[str, tuple[str, str]] = {
     "limit": ("gdviz.cli.limit", "run_limit"),
     "likelihood": ("gdviz.cli.likelihood", "run_likelihood"),
     "export": ("gdviz.cli.export", "run_export"),
+    "sweep": ("gdviz.cli.sweep", "run_sweep_verb"),
+    "starts": ("gdviz.cli.starts", "run_starts_verb"),
 }
 GUI = ("gdviz.cli.gui", "run_gui")
 
@@ -28,7 +30,8 @@ MAX_STEPS = 1_000_000
 # Options whose value may begin with '-' (negative coordinates typed as `--at -1,0`).
 VALUE_OPTIONS = frozenset(
     {"--at", "--direction", "--delta", "--start", "--model", "--function", "--tol", "--steps",
-     "--slope", "--parabola", "--path", "--t0", "--title"}
+     "--slope", "--parabola", "--path", "--t0", "--title", "--lr-range", "--count", "--seed",
+     "--batch-size"}
     | {f"--{name}" for name in HYPERPARAMETER_NAMES}
 )  # fmt: skip
 
@@ -146,8 +149,13 @@ def scene_value(scene, what: str, path: str):
     raise UsageError(f"--scene {path}: its surface is a function, not a dataset's loss")
 
 
-def add_source_and_run_options(parser: argparse.ArgumentParser) -> None:
-    """--preset | --function | --dataset, the optimizer and its settings, start, steps, tol."""
+def add_source_and_run_options(
+    parser: argparse.ArgumentParser, with_lr: bool = True, with_start: bool = True
+) -> None:
+    """--preset | --function | --dataset, the optimizer and its settings, start, steps, tol.
+
+    with_lr False leaves out --lr (a sweep sets the rates); with_start False leaves out --start.
+    """
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--preset", metavar="NAME", help="a preset (see `gdviz presets`)")
     source.add_argument("--function", metavar="EXPR", help="f(x, y)")
@@ -161,13 +169,17 @@ def add_source_and_run_options(parser: argparse.ArgumentParser) -> None:
         "--optimizer", default="gd", help=f"one of {', '.join(OPTIMIZER_NAMES)} (default gd)"
     )
     for spec in HYPERPARAMETERS:
+        if spec.name == "lr" and not with_lr:
+            continue
         users = "" if spec.name == "lr" else f" ({', '.join(spec.used_by)})"
         parser.add_argument(
             f"--{spec.name}", metavar="V", help=f"{spec.help}{users}; default: torch's"
         )
-    parser.add_argument(
-        "--start", metavar="X,Y", help="start point, e.g. 1,-1.5 or pi/2,0 (default: the preset's)"
-    )
+    if with_start:
+        parser.add_argument(
+            "--start", metavar="X,Y",
+            help="start point, e.g. 1,-1.5 or pi/2,0 (default: the preset's)",
+        )  # fmt: skip
     parser.add_argument("--steps", default="1000", metavar="N", help="max steps (default 1000)")
     parser.add_argument("--tol", default="1e-6", metavar="T", help="stop when |∇f| < T (1e-6)")
     parser.add_argument(
@@ -283,7 +295,7 @@ def optimizer_from_args(args: argparse.Namespace):
     overrides = {
         name: number_option(getattr(args, name), f"--{name}")
         for name in HYPERPARAMETER_NAMES
-        if getattr(args, name) is not None
+        if getattr(args, name, None) is not None
     }
     optimizer = make_optimizer(args.optimizer, **overrides)
     max_steps = whole_number(args.steps, "--steps", 1, MAX_STEPS)
@@ -293,6 +305,22 @@ def optimizer_from_args(args: argparse.Namespace):
             f"--tol (tolerance) must be a finite number ≥ 0, got {shown_text(args.tol)}"
         )
     return optimizer, max_steps, tol
+
+
+def seed_option(text: str) -> int:
+    """--seed as a whole number in 0 … MAX_SEED (UsageError otherwise)."""
+    from gdviz.core.run_settings import MAX_SEED
+
+    return whole_number(text, "--seed", 0, MAX_SEED)
+
+
+def core_value(option: str, text: str, make):
+    """make() for an option's value; a ValueError from the core becomes a UsageError naming the
+    option and what was typed (`--lr-range 1,0.1: learning-rate range is reversed ...`)."""
+    try:
+        return make()
+    except ValueError as err:
+        raise UsageError(f"{option} {shown_text(text)}: {err}") from None
 
 
 def start_from_args(args: argparse.Namespace, suggested) -> tuple[float, float]:

@@ -1,4 +1,4 @@
-"""`gdviz run`: an optimizer from a start, every step printed."""
+"""`gdviz run`: an optimizer from a start, every step printed (mini-batches on a dataset's loss)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ from collections.abc import Sequence
 
 from gdviz.cli.options import (
     Parser,
+    UsageError,
     add_source_and_run_options,
     check_start_defined,
+    core_value,
     optimizer_from_args,
+    seed_option,
     start_from_args,
     surface_from_args,
+    whole_number,
 )
 
 
@@ -22,15 +26,27 @@ def _run_parser() -> argparse.ArgumentParser:
         description="Run an optimizer from a start point and print every step and why it stopped.",
     )
     add_source_and_run_options(parser)
+    parser.add_argument(
+        "--batch-size", metavar="B",
+        help="mini-batches of B examples, reshuffled each epoch (1: SGD; m: full batch); "
+        "a dataset's loss only",
+    )  # fmt: skip
+    parser.add_argument(
+        "--seed", metavar="S", help="seed of the shuffles of --batch-size (default 0)"
+    )
     parser.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
     return parser
 
 
 def run_run(argv: Sequence[str]) -> int:
     args = _run_parser().parse_args(argv)  # before the heavy imports: --help stays instant
+    if args.seed is not None and args.batch_size is None:
+        raise UsageError("--seed shuffles mini-batches: give --batch-size B with it")
+    optimizer, max_steps, tol = optimizer_from_args(args)
+    if args.batch_size is not None:
+        return _run_minibatch(args, optimizer, max_steps, tol)
     from gdviz.core.descent import run_to_end
 
-    optimizer, max_steps, tol = optimizer_from_args(args)
     surface, suggested = surface_from_args(args)
     start = start_from_args(args, suggested)
     check_start_defined(surface, start)  # as `gdviz eval` does: exit 2, not a run of 0 steps
@@ -58,3 +74,72 @@ def run_run(argv: Sequence[str]) -> int:
         lines.append(f"# stop: {end.reason.value}: {end.message}")
         print("\n".join(lines))
     return 0
+
+
+def _run_minibatch(args: argparse.Namespace, optimizer, max_steps: int, tol: float) -> int:
+    """--batch-size: each update sees one mini-batch's gradient (core/minibatch.py)."""
+    batch_size = whole_number(args.batch_size, "--batch-size", 1)
+    seed = 0 if args.seed is None else seed_option(args.seed)
+    surface, suggested = surface_from_args(args)
+    from gdviz.core.minibatch import MiniBatchSettings, run_minibatch
+    from gdviz.core.surfaces import LogisticLossSurface
+
+    if not isinstance(surface, LogisticLossSurface):
+        raise UsageError(
+            "--batch-size needs a dataset's loss (--dataset, --preset lecture-logistic or a "
+            "scene of one); a function f(x, y) has no examples to batch"
+        )
+    m = len(surface.dataset)
+    if batch_size > m:
+        raise UsageError(f"--batch-size must be at most m = {m} (the dataset's examples), "
+                         f"got {batch_size}")  # fmt: skip
+    start = start_from_args(args, suggested)
+    check_start_defined(surface, start)
+    settings = core_value("--batch-size", args.batch_size,
+                          lambda: MiniBatchSettings(batch_size, seed))  # fmt: skip
+    run = run_minibatch(surface, start, optimizer, settings, max_steps, tol)
+    a, b, _ = surface.axis_names
+    rows = _minibatch_rows(run)
+    end = run.end
+    if args.format == "json":
+        print(json.dumps({
+            "optimizer": optimizer.name,
+            "hyperparameters": vars(optimizer.hp),
+            "batch_size": batch_size, "seed": seed, "examples": m,
+            "start": list(start),
+            "axes": list(surface.axis_names),
+            "steps": [
+                {"k": k, a: x, b: y, "f": f, "epoch": epoch, "batch": batch,
+                 "batch_f": batch_f, "batch_f_x": gx, "batch_f_y": gy}
+                for k, x, y, f, epoch, batch, batch_f, gx, gy in rows
+            ],
+            "stop": {"reason": end.reason.value, "step": end.steps, "message": end.message},
+        }, indent=1, ensure_ascii=False))  # fmt: skip
+        return 0
+    lines = [f"k,{a},{b},f,epoch,batch,batch_f,batch_f_x,batch_f_y"]
+    for k, x, y, f, epoch, batch, batch_f, gx, gy in rows:
+        tail = (
+            ""
+            if epoch is None
+            else f"{epoch},{' '.join(map(str, batch))},{batch_f!r},{gx!r},{gy!r}"
+        )
+        lines.append(f"{k},{x!r},{y!r},{f!r},{tail or ',,,,'}")
+    note = "f: the loss over every example; batch_*: the batch's, that moved point k"
+    lines.append(f"# batch size {batch_size} of m = {m}, seed {seed}; {note}")
+    lines.append(f"# stop: {end.reason.value}: {end.message}")
+    print("\n".join(lines))
+    return 0
+
+
+def _minibatch_rows(run):
+    """(k, x, y, full f, epoch, batch indices, batch f, batch f_x, batch f_y) per point; the
+    batch fields are None at the last point (no update left it)."""
+    xs, ys, fs = run.x.tolist(), run.y.tolist(), run.full_loss.tolist()
+    for k in range(len(xs)):
+        if k < run.iterations:
+            batch = run.indices(k).tolist()
+            extra = (int(run.epoch[k]), batch, float(run.batch_loss[k]), float(run.gx[k]),
+                     float(run.gy[k]))  # fmt: skip
+        else:
+            extra = (None, None, None, None, None)
+        yield (k, xs[k], ys[k], fs[k], *extra)

@@ -20,6 +20,7 @@ from gdviz.core.descent import (
 )
 from gdviz.core.descent_kernel import VALUE_LIMIT
 from gdviz.core.optimizers import Optimizer
+from gdviz.core.progress import CancelFlag, Progress, check_in
 from gdviz.core.surfaces import Surface
 from gdviz.core.update_rules import UPDATE_RULES
 
@@ -66,6 +67,8 @@ def run_batch(
     max_steps: int = 1000,
     tol: float = 1e-6,
     bound: float | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelFlag | None = None,
 ) -> BatchRun:
     """Runs of `optimizer` from each start with each learning rate, advanced as arrays.
 
@@ -75,6 +78,8 @@ def run_batch(
     those of `run` to rounding: the same bits where the surface's gradient is +, −, ×, ÷ and
     sqrt (numpy's sin, exp, pow … may differ from `math`'s in the last bit). The surface's
     `value` and `gradient` are called with arrays of the runs still going.
+    `progress(fraction)` is called and `cancelled()` polled every few steps (progress.py);
+    when it returns True the work stops and Cancelled is raised.
     Raises ValueError for a bad argument (a NaN learning rate, starts of the wrong shape …).
     """
     if not isinstance(optimizer, Optimizer):
@@ -84,7 +89,7 @@ def run_batch(
     x0, y0, lr = _checked_runs(starts, learning_rates, optimizer.hp.lr)
     max_steps, tol, bound = checked_settings(surface, max_steps, tol, bound)
     with np.errstate(all="ignore"):
-        return _run(surface, x0, y0, lr, optimizer, max_steps, tol, bound)
+        return _run(surface, x0, y0, lr, optimizer, max_steps, tol, bound, progress, cancelled)
 
 
 def _checked_runs(
@@ -131,11 +136,13 @@ def _run(
     max_steps: int,
     tol: float,
     bound: float,
+    progress: Progress | None = None,
+    cancelled: CancelFlag | None = None,
 ) -> BatchRun:
     """`descent`'s loop over the arrays of the runs still going (`ids` into the N runs)."""
     rule = UPDATE_RULES[optimizer.name]
     assert rule.hyperparameters[0] == "lr"  # the one knob that varies per run
-    update = _array_update(optimizer.name)
+    update = array_update(optimizer.name)
     others = tuple(float(getattr(optimizer.hp, name)) for name in rule.hyperparameters[1:])
     n = len(x)
     all_rates = lr.copy()
@@ -144,6 +151,7 @@ def _run(
     ends: list[RunEnd | None] = [None] * n
     rows: list[tuple[np.ndarray, ...]] = []  # per k: (ids, x, y, f, gx, gy) of the kept points
     for k in range(max_steps + 1):
+        check_in(k, max_steps, progress, cancelled)
         inside = (np.abs(x) <= bound) & (np.abs(y) <= bound)  # False for NaN
         for i in np.flatnonzero(~inside):
             ends[ids[i]] = beyond_bound_end(k, float(x[i]), float(y[i]), bound)
@@ -171,6 +179,8 @@ def _run(
         if len(ids) == 0:
             break
         x, y, *state = update(x, y, gx, gy, k, lr, *others, *state)
+    if progress is not None:
+        progress(1.0)
     return _collected(rows, ends, n, all_rates)
 
 
@@ -208,7 +218,7 @@ def _collected(
 
 
 @cache
-def _array_update(name: str) -> ArrayUpdate:
+def array_update(name: str) -> ArrayUpdate:
     """The rule of `name` as a function over arrays: (x, y, gx, gy, k, hp…, state…) -> (nx, ny,
     state…), the same operations as the scalar loop's (see update_rules)."""
     rule = UPDATE_RULES[name]

@@ -21,6 +21,7 @@ from gdviz.core.document_reader import (
     shown_value,
 )
 from gdviz.core.expression import ExpressionError
+from gdviz.core.logistic import Dataset
 from gdviz.core.optimizers import (
     HYPERPARAMETERS,
     OPTIMIZER_NAMES,
@@ -32,6 +33,15 @@ from gdviz.core.optimizers import (
     validate as validate_hyperparameters,
 )
 from gdviz.core.presets import PresetError, get_preset
+from gdviz.core.run_settings import (
+    MAX_RATES,
+    MAX_SEED,
+    MAX_STARTS,
+    START_LAYOUTS,
+    MiniBatchSettings,
+    StartsSettings,
+    SweepSettings,
+)
 from gdviz.core.safe_read import SCENE_MAX_BYTES
 from gdviz.core.shown import shown_text
 
@@ -84,6 +94,7 @@ MIN_RESOLUTION = 50
 MAX_RESOLUTION = 800
 MAX_RUN_STEPS = 1_000_000
 MAX_DATASET_ROWS = 10_000_000
+MAX_BATCH_SIZE = MAX_DATASET_ROWS
 MAX_EXPRESSION_CHARS = 10_000
 
 # MIGRATIONS[n] turns a version-n scene dict into a version-(n + 1) one; the loader chains them.
@@ -118,10 +129,40 @@ class RunSpec:
     max_steps: int = 1000
     tol: float = 1e-6
     recorded: int | None = None  # steps recorded when saved; None: as many as max_steps allows
+    minibatch: MiniBatchSettings | None = None  # a dataset's loss only; None: full batch
 
     def hyperparameters(self) -> Hyperparameters:
         """The optimizer knobs as gdviz.core.optimizers takes them."""
         return Hyperparameters(**{spec.name: getattr(self, spec.name) for spec in HYPERPARAMETERS})
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A learning-rate sweep: `run` gives the optimizer, its other knobs, the start, max steps
+    and tol (its lr is not used); the rates are `count` from lr_min to lr_max, log-spaced."""
+
+    run: RunSpec
+    lr_min: float = SweepSettings.lr_min
+    lr_max: float = SweepSettings.lr_max
+    count: int = SweepSettings.count
+
+    def settings(self) -> SweepSettings:
+        """The core's SweepSettings (ValueError for a bad range or count)."""
+        return SweepSettings(self.lr_min, self.lr_max, self.count, self.run.max_steps, self.run.tol)
+
+
+@dataclass(frozen=True)
+class StartsSpec:
+    """Many starts over the window: `run` gives the optimizer and its knobs, max steps and tol
+    (its start is not used); `count` starts on a grid or at random with `seed`."""
+
+    run: RunSpec
+    count: int = StartsSettings.count
+    layout: str = StartsSettings.layout
+    seed: int = StartsSettings.seed
+
+    def settings(self) -> StartsSettings:
+        return StartsSettings(self.count, self.layout, self.seed)
 
 
 @dataclass(frozen=True)
@@ -188,6 +229,9 @@ class Scene:
     one_variable: tuple[OneVariableSpec, ...] = (OneVariableSpec(),)
     tool: str = "function"
     pinned: tuple[str, ...] = ()
+    # Optional, absent from older files: the learning-rate sweep and the many starts.
+    sweep: SweepSpec | None = None
+    starts: StartsSpec | None = None
 
     def drawn_constructions(self) -> tuple[str, ...]:
         """The constructions on screen: shown ones whose tool is active, and pinned ones."""
@@ -251,17 +295,7 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
             "path_y": lim.path_y,
             "t0": float(lim.t0),
         },
-        "runs": [
-            {
-                "optimizer": run.optimizer,
-                **{spec.name: float(getattr(run, spec.name)) for spec in HYPERPARAMETERS},
-                "start": _floats(run.start),
-                "max_steps": int(run.max_steps),
-                "tol": float(run.tol),
-                **({} if run.recorded is None else {"recorded": int(run.recorded)}),
-            }
-            for run in scene.runs
-        ],
+        "runs": [_run_to_dict(run) for run in scene.runs],
         "camera": {
             "elevation": float(cam.elevation),
             "azimuth": float(cam.azimuth),
@@ -278,6 +312,43 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
         "one_variable": [{"g": spec.g, "at": spec.at} for spec in scene.one_variable],
         "tool": scene.tool,
         "pinned": list(scene.pinned),
+        **({} if scene.sweep is None else {"sweep": _sweep_to_dict(scene.sweep)}),
+        **({} if scene.starts is None else {"starts": _starts_to_dict(scene.starts)}),
+    }
+
+
+def _run_to_dict(run: RunSpec) -> dict[str, Any]:
+    batch = run.minibatch
+    return {
+        "optimizer": run.optimizer,
+        **{spec.name: float(getattr(run, spec.name)) for spec in HYPERPARAMETERS},
+        "start": _floats(run.start),
+        "max_steps": int(run.max_steps),
+        "tol": float(run.tol),
+        **({} if run.recorded is None else {"recorded": int(run.recorded)}),
+        **(
+            {}
+            if batch is None
+            else {"minibatch": {"batch_size": int(batch.batch_size), "seed": int(batch.seed)}}
+        ),
+    }
+
+
+def _sweep_to_dict(sweep: SweepSpec) -> dict[str, Any]:
+    return {
+        "lr_min": float(sweep.lr_min),
+        "lr_max": float(sweep.lr_max),
+        "count": int(sweep.count),
+        "run": _run_to_dict(sweep.run),
+    }
+
+
+def _starts_to_dict(starts: StartsSpec) -> dict[str, Any]:
+    return {
+        "count": int(starts.count),
+        "layout": starts.layout,
+        "seed": int(starts.seed),
+        "run": _run_to_dict(starts.run),
     }
 
 
@@ -318,6 +389,10 @@ def scene_from_dict(data: Any, where: str = "") -> Scene:
     direction = r.numbers(data, "direction", 2, (1.0, 0.0))
     if direction == (0.0, 0.0):
         raise r.sub("direction").error("must not be the zero vector")
+    runs = _read_runs(r.sub("runs"), r.get(data, "runs", []))
+    sweep = _read_sweep(r.sub("sweep"), data["sweep"]) if "sweep" in data else None
+    starts = _read_starts(r.sub("starts"), data["starts"]) if "starts" in data else None
+    _check_minibatches(r, source, runs, sweep, starts)
     return Scene(
         source=source,
         window=window,
@@ -329,7 +404,7 @@ def scene_from_dict(data: Any, where: str = "") -> Scene:
         direction=direction,
         step=r.nonzero(data, "step", 0.2),
         limits=_read_limits(r.sub("limits"), r.get(data, "limits", {})),
-        runs=_read_runs(r.sub("runs"), r.get(data, "runs", [])),
+        runs=runs,
         camera=_read_camera(r.sub("camera"), r.get(data, "camera", {})),
         panels=r.names(data, "panels", PANELS),
         shown=r.names(data, "shown", CONSTRUCTIONS),
@@ -337,6 +412,8 @@ def scene_from_dict(data: Any, where: str = "") -> Scene:
         one_variable=_read_one_variables(r.sub("one_variable"), r.get(data, "one_variable", [{}])),
         tool=r.choice(data, "tool", TOOLS, "function"),
         pinned=r.names(data, "pinned", TOOLS),
+        sweep=sweep,
+        starts=starts,
     )
 
 
@@ -360,6 +437,8 @@ _SCENE_KEYS = (
     "one_variable",
     "tool",
     "pinned",
+    "sweep",
+    "starts",
 )
 
 
@@ -530,7 +609,9 @@ def _read_run(r: FieldReader, data: Any) -> RunSpec:
         max_steps=r.integer(data, "max_steps", d.max_steps, 1, MAX_RUN_STEPS),
         tol=r.number(data, "tol", d.tol),
         recorded=(r.integer(data, "recorded", 0, 0, MAX_RUN_STEPS) if "recorded" in data else None),
-    )
+        minibatch=(_read_minibatch(r.sub("minibatch"), data["minibatch"])
+                   if "minibatch" in data else None),
+    )  # fmt: skip
     if run.tol < 0:
         raise r.sub("tol").error(f"must be ≥ 0, got {run.tol:g}")
     try:
@@ -538,6 +619,75 @@ def _read_run(r: FieldReader, data: Any) -> RunSpec:
     except OptimizerError as err:
         raise r.error(str(err)) from None
     return run
+
+
+def _read_minibatch(r: FieldReader, data: Any) -> MiniBatchSettings:
+    r.require_object(data)
+    r.check_keys(data, ("batch_size", "seed"), required=("batch_size",))
+    size = r.integer(data, "batch_size", 1, 1, MAX_BATCH_SIZE)
+    return MiniBatchSettings(size, r.integer(data, "seed", 0, 0, MAX_SEED))
+
+
+def _read_sweep(r: FieldReader, data: Any) -> SweepSpec:
+    r.require_object(data)
+    r.check_keys(data, ("lr_min", "lr_max", "count", "run"), required=("run",))
+    d = SweepSpec(RunSpec())
+    sweep = SweepSpec(
+        run=_read_run(r.sub("run"), data["run"]),
+        lr_min=r.number(data, "lr_min", d.lr_min),
+        lr_max=r.number(data, "lr_max", d.lr_max),
+        count=r.integer(data, "count", d.count, 1, MAX_RATES),
+    )
+    try:
+        sweep.settings()
+    except ValueError as err:
+        raise r.error(str(err)) from None
+    return sweep
+
+
+def _read_starts(r: FieldReader, data: Any) -> StartsSpec:
+    r.require_object(data)
+    r.check_keys(data, ("count", "layout", "seed", "run"), required=("run",))
+    d = StartsSpec(RunSpec())
+    return StartsSpec(
+        run=_read_run(r.sub("run"), data["run"]),
+        count=r.integer(data, "count", d.count, 1, MAX_STARTS),
+        layout=r.choice(data, "layout", START_LAYOUTS, d.layout),
+        seed=r.integer(data, "seed", d.seed, 0, MAX_SEED),
+    )
+
+
+def _check_minibatches(
+    r: FieldReader,
+    source: SurfaceSource,
+    runs: tuple[RunSpec, ...],
+    sweep: SweepSpec | None,
+    starts: StartsSpec | None,
+) -> None:
+    """Mini-batches need a dataset's loss, and at most m examples a batch."""
+    placed = [(f"runs[{i}]", run) for i, run in enumerate(runs)]
+    placed += [(f"{name}.run", spec.run) for name, spec in (("sweep", sweep), ("starts", starts))
+               if spec is not None]  # fmt: skip
+    batched = [(where, run.minibatch) for where, run in placed if run.minibatch is not None]
+    if not batched:
+        return
+    m = _examples(source)
+    for where, batch in batched:
+        sub = r.sub(f"{where}.minibatch.batch_size")
+        if m is None:
+            raise sub.error("mini-batches need a dataset's loss; this scene's surface is f(x, y)")
+        if batch.batch_size > m:
+            raise sub.error(f"must be at most m = {m} (the dataset's examples), "
+                            f"got {batch.batch_size}")  # fmt: skip
+
+
+def _examples(source: SurfaceSource) -> int | None:
+    """How many examples the source's dataset has; None for a typed function."""
+    if source.kind == "dataset":
+        return len(source.dataset_x or ())
+    if source.kind == "preset" and get_preset(source.preset or "").kind == "logistic":
+        return len(Dataset.lecture())  # the one dataset presets use
+    return None
 
 
 def _read_camera(r: FieldReader, data: Any) -> Camera:

@@ -58,7 +58,9 @@ def test_the_command_loads_no_sympy_until_a_verb_needs_it():
     assert "gdviz.cli.options" in modules
 
 
-@pytest.mark.parametrize("verb", [None, "presets", "eval", "run", "limit", "likelihood", "export"])
+@pytest.mark.parametrize(
+    "verb", [None, "presets", "eval", "run", "limit", "likelihood", "export", "sweep", "starts"]
+)
 def test_every_help_is_printed_without_sympy_qt_or_gl(verb):
     """`gdviz [VERB] --help` parses its options before any heavy import (about 0.1 s)."""
     argv = ["--help"] if verb is None else [verb, "--help"]
