@@ -82,14 +82,21 @@ def _export_parser():
 
 
 class _Progress:
-    """A bar on stderr that is ended by a newline before anything else is printed."""
+    """A bar on stderr that is ended by a newline before anything else is printed; redrawn at
+    most every `interval` seconds (a redraw costs the export's thread a write) and at the end."""
 
     width = 30
+    interval = 0.1
 
     def __init__(self) -> None:
         self.shown = False
+        self._next = 0.0
 
     def show(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now < self._next:
+            return
+        self._next = now + self.interval
         filled = round(self.width * done / max(total, 1))
         bar = "█" * filled + "·" * (self.width - filled)
         print(f"\rgdviz export: {bar} {done}/{total} frames", end="", file=sys.stderr, flush=True)
@@ -333,6 +340,7 @@ def _write(window, args, spec, plan: _Request, progress, stop):
     return export_frames(
         spec, render_frames(window, request), progress=progress.show,
         keep_going=stop.keep_going, palette_samples=palette_samples(window, spec, request),
+        handed_over=True,
     )  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from gdviz.render.still_layer import StillLayer
 from gdviz.render.view3d import DARK_BACKGROUND, LIGHT_BACKGROUND, SurfaceView
 
 BACKGROUNDS = ("dark", "light", "transparent")
+_OPAQUE = np.frombuffer(bytes((0, 0, 0, 255)), np.uint32)[0]  # alpha 255 as a pixel's uint32
 
 
 class FrameCapture:
@@ -61,6 +62,7 @@ class FrameCapture:
         if not self._fbo.isValid():
             raise RuntimeError(f"cannot render {self.width}×{self.height}: no framebuffer")
         self._still = StillLayer(view) if reuse_still_layer else None
+        self._pixels = np.empty((self.height, self.width, 4), np.uint8)  # GL's rows, bottom up
 
     def frame(self) -> np.ndarray:
         """The view now, as an (height, width, 4) RGBA uint8 array, top row first."""
@@ -76,15 +78,17 @@ class FrameCapture:
             else:
                 self._still.paint(self._fbo, self._format, scene)
             GL.glFinish()
-            data = GL.glReadPixels(0, 0, self.width, self.height, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE)
+            pixels = self._pixels
+            GL.glReadPixels(
+                0, 0, self.width, self.height, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, pixels.ctypes.data
+            )
         finally:
             self._fbo.release()
-        image = np.frombuffer(data, np.uint8).reshape(self.height, self.width, 4)[::-1]
         if self.background != "transparent":
-            image = image.copy()
-            image[..., 3] = 255
-            return image
-        return np.ascontiguousarray(image)
+            # alpha 255 in one pass over whole pixels (RGBA bytes: alpha is the top byte of a
+            # little-endian uint32), before the one copy that turns the rows top-down
+            pixels.view(np.uint32)[...] |= _OPAQUE
+        return pixels[::-1].copy()
 
     def close(self) -> None:
         self.view.makeCurrent()

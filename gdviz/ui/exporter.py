@@ -115,9 +115,9 @@ def render_frames(
                     window.camera.follow_focused_step(1.0 if last is None else FOLLOW_SMOOTHING)
                 elif state.azimuth is not None:
                     view.frame_for_size(cap.width, cap.scene_height)
-                frame = cap.frame()
+                frame = cap.frame()  # a fresh array: the text is written into it
                 if request.overlays:
-                    frame = draw_overlay(frame, frame_overlay(doc, state, request))
+                    frame = draw_overlay(frame, frame_overlay(doc, state, request), in_place=True)
                 last = frame
                 yield frame
     finally:
