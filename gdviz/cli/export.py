@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import sys
 import time
@@ -180,8 +181,15 @@ def _run_export(argv: Sequence[str]) -> int:
     from gdviz.display import display_for_rendering
 
     request = _Request(kinds, frames, hold, camera)
-    with display_for_rendering():
+    with display_for_rendering(while_starting=_import_rendering):
         return _render_and_write(args, spec, request, surface, start, optimizer, max_steps, tol)
+
+
+def _import_rendering() -> None:
+    """Import what rendering needs (Qt, pyqtgraph, the window): done while Xvfb starts."""
+    import gdviz.ui.app
+    import gdviz.ui.exporter
+    import gdviz.ui.main_window  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -262,6 +270,9 @@ def _render_and_write(args, spec, plan: _Request, surface, start, optimizer, max
         try:
             window = _window_for(args, surface, start, optimizer, max_steps, tol, plan, spec,
                                  app, stop)  # fmt: skip
+            # sympy, Qt and pyqtgraph leave ~10⁶ objects: no collection (during the frames, or
+            # the one at exit) walks them again
+            gc.freeze()
             result = _write(window, args, spec, plan, progress, stop)
         except ExportCancelled:
             result = None
