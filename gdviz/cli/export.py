@@ -356,8 +356,11 @@ def _write(window, args, spec, plan: _Request, progress, stop):
 
 
 def _aim(window, camera: tuple[float, ...] | None, spec) -> None:
-    """The camera for the frames: the view that sees the point and the runs, or the one asked."""
-    window.camera.settle_search()
+    """The camera for the frames: the view that sees the point and the runs, or the one asked.
+
+    Either replaces whatever a pending automatic search would aim at (for the window's own
+    size), so that search is dropped, not finished."""
+    window.camera.cancel_search()
     window.view.settle_camera()
     if camera is None:
         window.camera.frame_what_matters(animate=False, aspect=spec.width / spec.height)
