@@ -7,7 +7,7 @@ import select
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from gdviz.stop_signals import die_with_parent
@@ -25,9 +25,16 @@ class DisplayError(RuntimeError):
 
 
 @contextmanager
-def display_for_rendering() -> Iterator[str | None]:
-    """Use $DISPLAY if there is one; on Linux without one, start Xvfb and stop it afterwards."""
+def display_for_rendering(
+    while_starting: Callable[[], object] | None = None,
+) -> Iterator[str | None]:
+    """Use $DISPLAY if there is one; on Linux without one, start Xvfb and stop it afterwards.
+
+    while_starting() (e.g. the imports that rendering needs) runs while Xvfb starts up, before
+    the display is there; with a display already there it runs first."""
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform != "linux":
+        if while_starting is not None:
+            while_starting()
         yield os.environ.get("DISPLAY")
         return
     xvfb = shutil.which("Xvfb")
@@ -46,6 +53,8 @@ def display_for_rendering() -> Iterator[str | None]:
     )
     os.close(write_end)
     try:
+        if while_starting is not None:
+            while_starting()
         number = _read_display_number(read_end, process)
         os.environ["DISPLAY"] = f":{number}"
         os.environ.pop("QT_QPA_PLATFORM", None)  # offscreen cannot create GL contexts

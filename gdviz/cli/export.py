@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import sys
 import time
@@ -82,14 +83,21 @@ def _export_parser():
 
 
 class _Progress:
-    """A bar on stderr that is ended by a newline before anything else is printed."""
+    """A bar on stderr that is ended by a newline before anything else is printed; redrawn at
+    most every `interval` seconds (a redraw costs the export's thread a write) and at the end."""
 
     width = 30
+    interval = 0.1
 
     def __init__(self) -> None:
         self.shown = False
+        self._next = 0.0
 
     def show(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now < self._next:
+            return
+        self._next = now + self.interval
         filled = round(self.width * done / max(total, 1))
         bar = "█" * filled + "·" * (self.width - filled)
         print(f"\rgdviz export: {bar} {done}/{total} frames", end="", file=sys.stderr, flush=True)
@@ -173,8 +181,15 @@ def _run_export(argv: Sequence[str]) -> int:
     from gdviz.display import display_for_rendering
 
     request = _Request(kinds, frames, hold, camera)
-    with display_for_rendering():
+    with display_for_rendering(while_starting=_import_rendering):
         return _render_and_write(args, spec, request, surface, start, optimizer, max_steps, tol)
+
+
+def _import_rendering() -> None:
+    """Import what rendering needs (Qt, pyqtgraph, the window): done while Xvfb starts."""
+    import gdviz.ui.app
+    import gdviz.ui.exporter
+    import gdviz.ui.main_window  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -255,6 +270,9 @@ def _render_and_write(args, spec, plan: _Request, surface, start, optimizer, max
         try:
             window = _window_for(args, surface, start, optimizer, max_steps, tol, plan, spec,
                                  app, stop)  # fmt: skip
+            # sympy, Qt and pyqtgraph leave ~10⁶ objects: no collection (during the frames, or
+            # the one at exit) walks them again
+            gc.freeze()
             result = _write(window, args, spec, plan, progress, stop)
         except ExportCancelled:
             result = None
@@ -333,12 +351,16 @@ def _write(window, args, spec, plan: _Request, progress, stop):
     return export_frames(
         spec, render_frames(window, request), progress=progress.show,
         keep_going=stop.keep_going, palette_samples=palette_samples(window, spec, request),
+        handed_over=True,
     )  # fmt: skip
 
 
 def _aim(window, camera: tuple[float, ...] | None, spec) -> None:
-    """The camera for the frames: the view that sees the point and the runs, or the one asked."""
-    window.camera.settle_search()
+    """The camera for the frames: the view that sees the point and the runs, or the one asked.
+
+    Either replaces whatever a pending automatic search would aim at (for the window's own
+    size), so that search is dropped, not finished."""
+    window.camera.cancel_search()
     window.view.settle_camera()
     if camera is None:
         window.camera.frame_what_matters(animate=False, aspect=spec.width / spec.height)

@@ -17,7 +17,6 @@ from gdviz.core.descent_kernel import (
     BEYOND_BOUND,
     CONVERGED,
     MAX_STEPS,
-    RUNNING,
     VALUE_LIMIT,
     Loop,
 )
@@ -102,8 +101,9 @@ def run(
     `value_and_gradient_source()` is compiled into the loop itself (see descent_kernel). Points
     are computed in chunks a few milliseconds long at most, then yielded one by one.
     """
-    loop = _loop_of(surface, start, optimizer, max_steps, tol, bound)
-    return _descend(surface, loop)
+    from gdviz.core.descent_rows import DescentRows  # built on this module's loop and ends
+
+    return _steps_taken(DescentRows(surface, start, optimizer, max_steps, tol, bound))
 
 
 def run_path(
@@ -224,40 +224,15 @@ def _is_number(value: object) -> bool:
     return not isinstance(value, (bool, str, bytes))
 
 
-# A chunk of the generator is computed in about this long, then handed out a Step at a time.
+# The generator hands out Steps from chunks computed in about this long.
 CHUNK_SECONDS = 0.002
-MAX_CHUNK = 1024
 
 
-def _descend(surface: Surface, loop: Loop) -> Generator[Step, None, RunEnd]:
-    chunk = 1  # the start comes at once
-    last_x: float | None = None
-    last_y: float | None = None
-    while True:
-        k = loop.k
-        began = time.perf_counter()
-        status = loop.advance(chunk)
-        elapsed = time.perf_counter() - began
-        end = None if status == RUNNING else _end_of(surface, loop)  # it reads the columns
-        columns, loop.columns = loop.columns, tuple([] for _ in loop.columns)
-        if columns[0]:
-            xs, ys = columns[0], columns[1]
-            dxs, dys = _differences(last_x, xs), _differences(last_y, ys)
-            last_x, last_y = xs[-1], ys[-1]
-            velocity = columns[5:] if loop.has_velocity else ()
-            yield from _steps_of(k, *columns[:5], dxs, dys, *velocity)
-        if end is not None:
-            return end
-        if elapsed < CHUNK_SECONDS / 2:
-            chunk = min(2 * chunk, MAX_CHUNK)
-        elif elapsed > CHUNK_SECONDS:
-            chunk = max(chunk // 2, 1)
-
-
-def _differences(previous: float | None, values: list[float]) -> list[float]:
-    """Each value minus the one before it (`previous` before the first; None: the start, 0)."""
-    before = [values[0] if previous is None else previous, *values[:-1]]
-    return [b - a for a, b in zip(before, values, strict=True)]
+def _steps_taken(rows) -> Generator[Step, None, RunEnd]:
+    """The Steps of a DescentRows, a chunk at a time; returns its RunEnd."""
+    while rows.end is None:
+        yield from rows.take(None, time.perf_counter() + CHUNK_SECONDS)
+    return rows.end
 
 
 def _steps_of(k0: int, xs, ys, fs, gxs, gys, dxs, dys, vxs=None, vys=None) -> list[Step]:
@@ -284,7 +259,7 @@ def _path_of(columns: tuple[list[float], ...], has_velocity: bool) -> DescentPat
 
 
 def _end_of(surface: Surface, loop: Loop) -> RunEnd:
-    """The RunEnd of a loop that stopped, with `_descend`'s messages."""
+    """The RunEnd of a loop that stopped, with the messages `run` documents."""
     k, x, y = loop.k, loop.x, loop.y
     if loop.status == BEYOND_BOUND:
         return beyond_bound_end(k, x, y, loop.bound)

@@ -526,12 +526,9 @@ def _read_limits(r: FieldReader, data: Any) -> LimitSpec:
     path_y = r.text(data, "path_y", d.path_y, allow_empty=True)
     if bool(path_x.strip()) != bool(path_y.strip()):
         raise r.error("path_x and path_y must both be given or both be empty")
-    for key, text in (("path_x", path_x), ("path_y", path_y)):
+    for key, text, default in (("path_x", path_x, d.path_x), ("path_y", path_y, d.path_y)):
         if text.strip():
-            try:
-                expressions.parse_expression(text, ("t",))
-            except ExpressionError as err:
-                raise r.sub(key).error(str(err)) from None
+            _check_parses(r.sub(key), text, ("t",), default)
     return LimitSpec(
         x0=r.number(data, "x0", d.x0),
         y0=r.number(data, "y0", d.y0),
@@ -556,11 +553,22 @@ def _read_derivative(r: FieldReader, data: Any) -> DerivativeSpec:
 def _g_of_x(r: FieldReader, data: Any, default: str) -> str:
     """The field g: a function of x that gdviz's parser accepts."""
     g = r.text(data, "g", default)
-    try:
-        expressions.parse_expression(g, ("x",))
-    except ExpressionError as err:
-        raise r.sub("g").error(str(err)) from None
+    _check_parses(r.sub("g"), g, ("x",), default)
     return g
+
+
+def _check_parses(r: FieldReader, text: str, variables: tuple[str, ...], default: str) -> None:
+    """Raise the field's error unless text parses in variables.
+
+    A field left at its default is known to parse (a test checks each default), and is not
+    parsed again: reading a scene or lesson step that keeps the defaults loads no sympy.
+    """
+    if text == default:
+        return
+    try:
+        expressions.parse_expression(text, variables)
+    except ExpressionError as err:
+        raise r.error(str(err)) from None
 
 
 def _read_one_variables(r: FieldReader, data: Any) -> tuple[OneVariableSpec, ...]:

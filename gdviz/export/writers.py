@@ -1,9 +1,10 @@
 """Frames to MP4, WebM, GIF (through ffmpeg) or PNG files: streamed, atomic and cancellable.
 
-How a frame travels: the caller's thread checks and copies it, then puts it in a small bounded
-queue; a writer thread takes it from there and pipes it into ffmpeg (its own process, so
-encoding runs beside rendering) or saves it as a PNG with Pillow. Memory stays flat whatever
-the frame count, and the caller only waits when the encoder is a few frames behind.
+How a frame travels: the caller's thread checks it (and copies it, unless the caller hands it
+over), then puts it in a small bounded queue; a writer thread takes it from there and pipes it
+into ffmpeg (its own process, so encoding runs beside rendering) or saves it as a PNG with
+Pillow. Memory stays flat whatever the frame count, and the caller only waits when the encoder
+is a few frames behind.
 
 Atomic: everything is written under a hidden temporary name in the destination's folder
 (``.name.partial-<pid>.mp4``) and renamed over the final path only once the encoder has
@@ -91,6 +92,7 @@ def export_frames(
     progress: Callable[[int, int], None] | None = None,
     keep_going: Callable[[], bool] | None = None,
     palette_samples: Iterable[np.ndarray] | None = None,
+    handed_over: bool = False,
 ) -> ExportResult:
     """Write spec.frames frames (RGBA or RGB uint8, top row first) to spec.path.
 
@@ -98,8 +100,10 @@ def export_frames(
     total) and keep_going() are called on the caller's thread: progress after each frame is
     handed over, keep_going before each frame and while waiting for the encoder (keep it
     cheap). palette_samples: frames from across the animation that a GIF's palette is built
-    from, taken before the first frame (ignored by other formats). Raises ExportError (bad
-    spec, destination, frame or encoder failure) or ExportCancelled; either way nothing is
+    from, taken before the first frame (ignored by other formats). handed_over: the caller
+    never changes a frame once it is yielded, so a frame already in the sink's layout is queued
+    as it is, not copied (the same array may come again: a held last frame). Raises ExportError
+    (bad spec, destination, frame or encoder failure) or ExportCancelled; either way nothing is
     left at the final path or beside it.
     """
     spec = validate(spec)
@@ -123,7 +127,8 @@ def export_frames(
                 raise ExportError(
                     f"only {index} frames arrived, but the export needs {spec.frames}"
                 ) from None
-            writer.put(_prepared_frame(frame, index, spec, padded=padded), keep_going)
+            prepared = _prepared_frame(frame, index, spec, padded=padded, copy=not handed_over)
+            writer.put(prepared, keep_going)
             if progress is not None:
                 progress(index + 1, spec.frames)
         writer.close(keep_going)
@@ -191,13 +196,17 @@ def _thinned_samples(
 
 
 def _prepared_frame(
-    frame: object, index: int, spec: ExportSpec, what: str = "frame", padded: bool = False
+    frame: object,
+    index: int,
+    spec: ExportSpec,
+    what: str = "frame",
+    padded: bool = False,
+    copy: bool = True,
 ) -> np.ndarray:
     """A C-contiguous copy of frame in the layout the sink writes: RGBA if transparent, else
     RGB, or with padded (ffmpeg's rgb0) four bytes a pixel whose fourth is ignored: an RGBA
-    frame is then copied whole, not gathered into RGB (a tenth of the time). A read-only
-    C-contiguous RGBA frame is taken as it is, not copied: its maker (gdviz's own renderer)
-    hands it over and never changes it."""
+    frame is then copied whole, not gathered into RGB (a tenth of the time). copy=False: a
+    frame already in that layout is returned itself."""
     if not isinstance(frame, np.ndarray):
         raise ExportError(f"{what} {index} is a {type(frame).__name__}, not an image array")
     expected = f"({spec.height}, {spec.width}, 4) RGBA or ({spec.height}, {spec.width}, 3) RGB"
@@ -210,22 +219,28 @@ def _prepared_frame(
         )
     if frame.dtype != np.uint8:
         raise ExportError(f"{what} {index} has dtype {frame.dtype}; expected uint8")
-    handed_over = frame.shape[2] == 4 and frame.flags.c_contiguous and not frame.flags.writeable
     if spec.background == "transparent":
         if frame.shape[2] != 4:
             raise ExportError(
                 f"{what} {index} has no alpha channel, but the background is transparent"
             )
-        return frame if handed_over else np.array(frame, order="C", copy=True)
+        return _in_c_order(frame, copy)
     # Opaque formats: alpha is dropped (the frame was rendered on an opaque background).
     if not padded:
         return np.array(frame[:, :, :3], order="C", copy=True)
     if frame.shape[2] == 4:
-        return frame if handed_over else np.array(frame, order="C", copy=True)
+        return _in_c_order(frame, copy)
     out = np.empty((spec.height, spec.width, 4), np.uint8)
     out[:, :, :3] = frame
     out[:, :, 3] = 255
     return out
+
+
+def _in_c_order(frame: np.ndarray, copy: bool) -> np.ndarray:
+    """frame itself if it is C-contiguous and no copy is asked for, else a C-contiguous copy."""
+    if not copy and frame.flags.c_contiguous:
+        return frame
+    return np.array(frame, order="C", copy=True)
 
 
 class _WriterThread:

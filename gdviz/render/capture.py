@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 from OpenGL import GL
 from PySide6 import QtGui, QtOpenGL
@@ -12,9 +10,7 @@ from gdviz.render.still_layer import StillLayer
 from gdviz.render.view3d import DARK_BACKGROUND, LIGHT_BACKGROUND, SurfaceView
 
 BACKGROUNDS = ("dark", "light", "transparent")
-
-
-_ALPHA_SHIFT = 24 if sys.byteorder == "little" else 0  # where the A of RGBA bytes is in a uint32
+_OPAQUE = np.frombuffer(bytes((0, 0, 0, 255)), np.uint32)[0]  # alpha 255 as a pixel's uint32
 
 
 class FrameCapture:
@@ -66,6 +62,7 @@ class FrameCapture:
         if not self._fbo.isValid():
             raise RuntimeError(f"cannot render {self.width}×{self.height}: no framebuffer")
         self._still = StillLayer(view) if reuse_still_layer else None
+        self._pixels = np.empty((self.height, self.width, 4), np.uint8)  # GL's rows, bottom up
 
     def frame(self) -> np.ndarray:
         """The view now, as an (height, width, 4) RGBA uint8 array, top row first."""
@@ -81,16 +78,17 @@ class FrameCapture:
             else:
                 self._still.paint(self._fbo, self._format, scene)
             GL.glFinish()
-            data = GL.glReadPixels(0, 0, self.width, self.height, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE)
+            pixels = self._pixels
+            GL.glReadPixels(
+                0, 0, self.width, self.height, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, pixels.ctypes.data
+            )
         finally:
             self._fbo.release()
-        rows = np.frombuffer(data, np.uint32).reshape(self.height, self.width)[::-1]
         if self.background != "transparent":
-            # top row first and alpha 255 in one pass (RGBA bytes: alpha is the high byte)
-            rows = np.bitwise_or(rows, np.uint32(0xFF << _ALPHA_SHIFT))
-        else:
-            rows = np.ascontiguousarray(rows)
-        return rows.view(np.uint8).reshape(self.height, self.width, 4)
+            # alpha 255 in one pass over whole pixels (RGBA bytes: alpha is the top byte of a
+            # little-endian uint32), before the one copy that turns the rows top-down
+            pixels.view(np.uint32)[...] |= _OPAQUE
+        return pixels[::-1].copy()
 
     def close(self) -> None:
         self.view.makeCurrent()

@@ -61,11 +61,13 @@ def text_band(overlay: Overlay, height: int) -> int:
 
 def draw_overlay(frame: np.ndarray, overlay: Overlay, in_place: bool = False) -> np.ndarray:
     """A copy of an RGBA frame (h, w, 4) with the overlay in a panel at its top-left corner;
-    in_place draws on the frame itself (a C-contiguous one its caller owns) and returns it."""
+    in_place: drawn into frame itself (which must be C-contiguous) and frame returned."""
     if not (overlay.title or overlay.subtitle or overlay.lines):
         return frame
     h, w = frame.shape[:2]
-    out = frame if in_place and frame.flags.c_contiguous else np.ascontiguousarray(frame.copy())
+    if in_place and not frame.flags.c_contiguous:
+        raise ValueError("an overlay is drawn in place only into a C-contiguous frame")
+    out = frame if in_place else np.ascontiguousarray(frame.copy())
     image = QtGui.QImage(out.data, w, h, 4 * w, QtGui.QImage.Format_RGBA8888)
     painter = QtGui.QPainter(image)
     try:

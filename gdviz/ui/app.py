@@ -65,7 +65,8 @@ def run_app(
         window.open_default_lesson()
     elif lesson:
         window.open_lesson(lesson)
-    freeze_startup_objects()
+    # after the first frame: a full collection (~40 ms) before it would delay it
+    window.view.frameSwapped.connect(freeze_startup_objects, QtCore.Qt.SingleShotConnection)
     return run_until_closed(app, window)
 
 

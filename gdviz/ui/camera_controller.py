@@ -208,6 +208,12 @@ class CameraController(QtCore.QObject):
         if not (self.following or self.view.user_camera) and self.surfaces.grid_is_final():
             self.frame_what_matters(animate=False)
 
+    def cancel_search(self) -> None:
+        """Forget a pending automatic view search without aiming (the caller aims the camera
+        itself: an export that frames for its own picture size)."""
+        self._reframe_timer.stop()
+        self._search_job = None
+
     def stop(self) -> None:
         """Join the search thread (the window is closing)."""
         self._search.stop()

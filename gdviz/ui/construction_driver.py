@@ -48,6 +48,7 @@ PATH_COLORS = (
     (0.4, 1.0, 0.55, 1.0), (1.0, 0.5, 0.8, 1.0), (1.0, 1.0, 1.0, 1.0),
 )  # fmt: skip
 LINE_SAMPLES = 80
+DIRECTION_KEYS = ("direction", "gradient", "tangent_plane")  # the Direction panel's constructions
 
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class ConstructionDriver(QtCore.QObject):
         self.grid: SampledGrid | None = None
         # panels -> document
         partials.delta_changed.connect(self._on_delta_edited)
-        partials.table_axis_changed.connect(lambda _a: self.refresh_partials())
+        partials.table_axis_changed.connect(self._on_table_axis_edited)
         direction.direction_changed.connect(self._on_direction_edited)
         direction.step_changed.connect(self._on_step_edited)
         limits.compute_requested.connect(self._on_limits_edited)
@@ -99,7 +100,16 @@ class ConstructionDriver(QtCore.QObject):
         events.derivative_changed.connect(self.refresh_derivative)
         events.tool_changed.connect(self.refresh_drawn)
         events.shown_changed.connect(self.refresh_drawn)
-        # the limits and g′(x) panels compute (and parse with sympy) only when they are seen
+        # the calculus panels compute (the limits and g′(x) ones parse with sympy) only when they
+        # are seen or their construction is drawn
+        self._partials_when_shown = RefreshWhenShown(
+            self.partials, self._refresh_partials_now, lambda: self._drawn("partials")
+        )
+        self._direction_when_shown = RefreshWhenShown(
+            self.direction,
+            self._refresh_direction_now,
+            lambda: any(self._drawn(key) for key in DIRECTION_KEYS),
+        )
         self._limits_when_shown = RefreshWhenShown(
             self.limits, self._refresh_limits_now, lambda: self._drawn("limits")
         )
@@ -133,14 +143,21 @@ class ConstructionDriver(QtCore.QObject):
     # --- panels -> document ----------------------------------------------------------------------
     def _on_delta_edited(self, delta: float) -> None:
         self._edit("Change Δ", "delta", delta=float(delta))
+        self._partials_when_shown.catch_up()  # edited in the panel: it shows the result
+
+    def _on_table_axis_edited(self, _axis: str) -> None:
+        self.refresh_partials()
+        self._partials_when_shown.catch_up()
 
     def _on_direction_edited(self, u1: float, u2: float) -> None:
         if u1 == 0 and u2 == 0:
             return  # the panel says why; the document keeps its u
         self._edit("Change the direction u", "direction", direction=(float(u1), float(u2)))
+        self._direction_when_shown.catch_up()
 
     def _on_step_edited(self, step: float) -> None:
         self._edit("Change the step s", "step", step=float(step))
+        self._direction_when_shown.catch_up()
 
     def _on_limits_edited(self) -> None:
         """Compute: the typed paths go to the document only if every one of them works."""
@@ -288,6 +305,12 @@ class ConstructionDriver(QtCore.QObject):
 
     # --- Δx / Δy --------------------------------------------------------------------------------
     def refresh_partials(self) -> None:
+        self.partials.set_delta(self.doc.scene.delta, emit=False)
+        if not self._drawn("partials"):
+            self.view.clear_construction("partials")
+        self._partials_when_shown()
+
+    def _refresh_partials_now(self) -> None:
         if not self._ready():
             self.view.clear_construction("partials")
             return
@@ -340,17 +363,24 @@ class ConstructionDriver(QtCore.QObject):
     # --- direction, gradient, tangent plane ------------------------------------------------------
     def refresh_direction(self) -> None:
         panel = self.direction
-        keys = ("direction", "gradient", "tangent_plane")
-        if not self._ready():
-            for key in keys:
-                self.view.clear_construction(key)
-            return
-        x, y = self.point
         u_given, step = self.doc.scene.direction, self.doc.scene.step
         if u_given != panel.direction():
             panel.set_direction(*u_given, emit=False)
         with QtCore.QSignalBlocker(panel.step_box):
             panel.step_box.setValue(step)
+        for key in DIRECTION_KEYS:
+            if not self._drawn(key):
+                self.view.clear_construction(key)
+        self._direction_when_shown()
+
+    def _refresh_direction_now(self) -> None:
+        panel = self.direction
+        if not self._ready():
+            for key in DIRECTION_KEYS:
+                self.view.clear_construction(key)
+            return
+        x, y = self.point
+        u_given, step = self.doc.scene.direction, self.doc.scene.step
         report = directional(self.surface, x, y, u_given, step)
         at = point_report(self.surface, x, y)
         gradient = (at.f_x, at.f_y)

@@ -65,6 +65,7 @@ def run_export(window, spec, request) -> object | None:
             spec, exporter.render_frames(window, request), progress=report,
             keep_going=lambda: not (progress.wasCanceled() or window.close_after_export),
             palette_samples=exporter.palette_samples(window, spec, request),
+            handed_over=True,
         )  # fmt: skip
     except ExportCancelled:
         window.statusBar().showMessage("Export cancelled: nothing was written", 8000)

@@ -115,10 +115,9 @@ def render_frames(
                     window.camera.follow_focused_step(1.0 if last is None else FOLLOW_SMOOTHING)
                 elif state.azimuth is not None:
                     view.frame_for_size(cap.width, cap.scene_height)
-                frame = cap.frame()  # a new array each time: drawn on, then handed on as is
+                frame = cap.frame()  # a fresh array: the text is written into it
                 if request.overlays:
                     frame = draw_overlay(frame, frame_overlay(doc, state, request), in_place=True)
-                frame.flags.writeable = False  # the writer may take it without a copy
                 last = frame
                 yield frame
     finally:

@@ -338,3 +338,36 @@ def test_an_unwritable_folder_gives_a_clear_message(tmp_path, monkeypatch) -> No
     with pytest.raises(OSError, match="cannot save scene.json: Permission denied"):
         save_scene(SCENES[0], tmp_path / "scene.json")
     assert os.listdir(tmp_path) == []
+
+
+def test_the_expression_defaults_a_reader_does_not_parse_again_do_parse() -> None:
+    from gdviz.core.expression import parse_expression
+    from gdviz.core.scene import DerivativeSpec, OneVariableSpec
+
+    parse_expression(LimitSpec().path_x, ("t",))
+    parse_expression(LimitSpec().path_y, ("t",))
+    parse_expression(DerivativeSpec().g, ("x",))
+    parse_expression(OneVariableSpec().g, ("x",))
+
+
+def test_reading_a_scene_of_defaults_loads_no_sympy(tmp_path) -> None:
+    """The window reopens its last scene at start-up: the lecture's loads no sympy (0.35 s)."""
+    import subprocess
+    import sys
+
+    from gdviz.core.presets import default_preset_name
+
+    lecture = scene_for_preset(default_preset_name())
+    path = tmp_path / "lecture.json"
+    save_scene(lecture, path)
+    code = (
+        "import sys\nfrom gdviz.core.scene import load_scene\n"
+        f"load_scene({str(path)!r})\nprint('sympy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False"]
+    bad = scene_to_dict(lecture)
+    bad["derivative"]["g"] = "sqrt(x"
+    with pytest.raises(SceneError, match=r"derivative\.g"):
+        scene_from_json(json.dumps(bad))

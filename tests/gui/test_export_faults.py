@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -59,7 +60,8 @@ def _start_export(out: Path, *args: str, env=None) -> subprocess.Popen:
 
 
 def _wait_for_frames(proc: subprocess.Popen, count: int, timeout: float = 90.0) -> None:
-    """Read the progress bar until `count` frames are done (the export is mid-stream)."""
+    """Read the progress bar until `count` frames are done (the export is mid-stream); the bar
+    is redrawn a few times a second, so it may skip the count itself."""
     assert proc.stderr is not None
     seen = b""
     deadline = time.monotonic() + timeout
@@ -68,7 +70,7 @@ def _wait_for_frames(proc: subprocess.Popen, count: int, timeout: float = 90.0) 
         if not chunk:
             break
         seen += chunk
-        if f" {count}/".encode() in seen:
+        if any(int(done) >= count for done in re.findall(rb" (\d+)/\d+ frames", seen)):
             return
     raise AssertionError(f"the export did not reach frame {count}: {seen[-300:]!r}")
 

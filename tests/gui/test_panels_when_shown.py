@@ -60,3 +60,17 @@ def test_a_hidden_limits_panel_follows_the_document_once_raised(main_window, qtb
     window.docks["limits"].raise_()
     qtbot.waitUntil(lambda: panel.x0_box.value() == 0.5, timeout=5000)
     assert panel.y0_box.value() == -0.25
+
+
+def test_hidden_partials_and_direction_panels_catch_up_when_raised(main_window, qtbot):
+    window = main_window
+    partials, direction = window.partials_panel, window.direction_panel
+    assert partials.visibleRegion().isEmpty() and direction.visibleRegion().isEmpty()
+    assert partials.table.rowCount() == 0  # not computed at start-up, nor for point moves
+    window.move_point(1.0, -3.0)
+    assert partials.table.rowCount() == 0
+    window.docks["partials"].raise_()
+    qtbot.waitUntil(lambda: partials.table.rowCount() > 0, timeout=5000)
+    assert partials.values["point"][0].text().endswith(", −3)")  # the point moved while hidden
+    window.docks["direction"].raise_()
+    qtbot.waitUntil(lambda: direction.labels["derivative"].text() != "", timeout=5000)
