@@ -116,6 +116,8 @@ def export_frames(
     try:
         if palette_samples is not None and isinstance(sink, _FfmpegSink) and spec.format == "gif":
             sink.use_palette_from(_thinned_samples(palette_samples, spec, keep_going))
+        if isinstance(sink, _FfmpegSink):
+            sink.start_if_ready()  # ffmpeg starts up while the first frame is rendered
         writer = _WriterThread(sink.write)
         source = iter(frames)
         padded = isinstance(sink, _FfmpegSink)
@@ -416,6 +418,11 @@ class _FfmpegSink(_FileSink):
         """Build the GIF palette from these frames instead of the first one."""
         self._palette_frames = frames or None
 
+    def start_if_ready(self) -> None:
+        """Start the encoder now, unless a GIF's palette waits for the first frame."""
+        if self._proc is None and (self._spec.format != "gif" or self._palette_frames):
+            self._start(None)
+
     def write(self, frame: np.ndarray) -> None:
         if self._proc is None:
             self._start(frame)
@@ -479,9 +486,13 @@ class _FfmpegSink(_FileSink):
                 os.unlink(self._palette)
             self._palette = None
 
-    def _start(self, first_frame: np.ndarray) -> None:
+    def _start(self, first_frame: np.ndarray | None) -> None:
         if self._spec.format == "gif":
-            self._palette = _write_gif_palette(self._palette_frames or [first_frame[:, :, :3]])
+            samples = self._palette_frames
+            if not samples:
+                assert first_frame is not None
+                samples = [first_frame[:, :, :3]]
+            self._palette = _write_gif_palette(samples)
         args = _ffmpeg_args(self._exe, self._spec, self.partial, self._palette)
         log.debug("starting %s", " ".join(args))
         with self._lock:
