@@ -11,8 +11,9 @@ it; this environment sets PYTHONDONTWRITEBYTECODE), then `repeat` times; medians
 
 Per-frame cost: (time of the 120-frame export − time of the 2-frame one) / 118. Its limit is
 encoding alone: gdviz's own frames (exported once as PNG frames, held in memory in the layout
-its encoder gets, the hold appended as gdviz does) piped to ffmpeg with the arguments gdviz
-uses, the same difference of 150 and 32 frames, so ffmpeg's start-up is left out of both.
+its encoder gets) piped to ffmpeg with the arguments gdviz uses (ffmpeg repeats the last frame
+for the hold, as it does for gdviz), the same difference of 150 and 32 frames, so ffmpeg's
+start-up is left out of both.
 """
 
 from __future__ import annotations
@@ -79,12 +80,14 @@ def _paired_medians(pairs: dict[str, Callable[[], float]], repeat: int) -> dict[
     return {key: statistics.median(values) for key, values in times.items()}
 
 
-def encode_only_seconds(frames: list, fmt: str, folder: Path) -> float:
-    """Seconds to pipe these frames into ffmpeg with gdviz's arguments and let it finish."""
+def encode_only_seconds(frames: list, fmt: str, folder: Path, hold: int = HOLD) -> float:
+    """Seconds to pipe these frames into ffmpeg with gdviz's arguments (the last one held for
+    `hold` more) and let it finish."""
     from gdviz.export.spec import ExportSpec
     from gdviz.export.writers import _ffmpeg_args, _write_gif_palette, ffmpeg_exe
 
-    spec = ExportSpec(folder / f"encode-only.{fmt}", fmt, SIZE[0], SIZE[1], FPS, len(frames))
+    spec = ExportSpec(folder / f"encode-only.{fmt}", fmt, SIZE[0], SIZE[1], FPS,
+                      len(frames) + hold, hold=hold)  # fmt: skip
     samples = [frame[:, :, :3] for frame in frames[:: max(1, len(frames) // 8)]]
     palette = _write_gif_palette(samples) if fmt == "gif" else None
     try:
@@ -105,7 +108,7 @@ def encode_only_seconds(frames: list, fmt: str, folder: Path) -> float:
 
 
 def _gdviz_frames(folder: Path, frames: int) -> list:
-    """gdviz's frames of the scene, the hold included, in the layout its encoder gets them."""
+    """gdviz's frames of the scene (the moving ones) in the layout its encoder gets them."""
     import numpy as np
     from PIL import Image
 
@@ -119,7 +122,7 @@ def _gdviz_frames(folder: Path, frames: int) -> list:
         _prepared_frame(np.asarray(Image.open(path).convert("RGB")), i, spec, padded=True)
         for i, path in enumerate(sorted(out.iterdir()))
     ]
-    return images + [images[-1]] * HOLD
+    return images
 
 
 def measure(quick: bool = False) -> list[Figure]:
@@ -134,7 +137,7 @@ def measure(quick: bool = False) -> list[Figure]:
         runs["gdviz short"] = lambda: _seconds(gdviz_export(folder / "short.mp4", SHORT))
         runs["mpl short"] = lambda: _seconds(mpl_script(folder / "short-mpl.mp4", SHORT))
         every = _gdviz_frames(folder, frames)
-        short = every[:SHORT] + every[-HOLD:]
+        short = every[:SHORT]
         runs["encode all"] = lambda: encode_only_seconds(every, "mp4", folder)
         runs["encode short"] = lambda: encode_only_seconds(short, "mp4", folder)
         t = _paired_medians(runs, repeat)

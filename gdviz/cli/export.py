@@ -129,10 +129,17 @@ def run_export(argv: Sequence[str]) -> int:
     from gdviz.display import DisplayError
     from gdviz.export.spec import ExportError
 
+    # The set-up (sympy, Qt, pyqtgraph, the stage) makes ~10⁶ long-lived objects and next to no
+    # garbage: collections during it only walk them (0.08 s). Collection resumes for the frames.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _run_export(argv)
     except (ExportError, DisplayError) as err:
         raise UsageError(str(err)) from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _run_export(argv: Sequence[str]) -> int:
@@ -169,7 +176,9 @@ def _run_export(argv: Sequence[str]) -> int:
 
     path = Path(args.out)
     hold = hold_for(fmt, kinds, fps) if math.isfinite(fps) and fps > 0 else 0
-    spec = validate(ExportSpec(path, fmt, width, height, fps, frames + hold, args.background))
+    spec = validate(
+        ExportSpec(path, fmt, width, height, fps, frames + hold, args.background, hold=hold)
+    )
     optimizer, max_steps, tol = optimizer_from_args(args)
     surface, suggested = surface_from_args(args)  # checks the function or dataset early
     start = start_from_args(args, suggested)
@@ -186,10 +195,10 @@ def _run_export(argv: Sequence[str]) -> int:
 
 
 def _import_rendering() -> None:
-    """Import what rendering needs (Qt, pyqtgraph, the window): done while Xvfb starts."""
+    """Import what rendering needs (Qt, pyqtgraph, the stage): done while Xvfb starts."""
     import gdviz.ui.app
-    import gdviz.ui.exporter
-    import gdviz.ui.main_window  # noqa: F401
+    import gdviz.ui.export_stage
+    import gdviz.ui.exporter  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -261,20 +270,21 @@ def _render_and_write(args, spec, plan: _Request, surface, start, optimizer, max
     from gdviz.export.writers import ExportCancelled
     from gdviz.stop_signals import stop_requested
     from gdviz.ui.app import ensure_application
+    from gdviz.ui.export_stage import StageCancelled
 
     app = ensure_application()
     previous_handler = _report_qt_messages_once()
-    window = None
+    stage = None
     progress = _Progress()
     with stop_requested() as stop:
         try:
-            window = _window_for(args, surface, start, optimizer, max_steps, tol, plan, spec,
-                                 app, stop)  # fmt: skip
+            stage = _stage_for(args, surface, start, optimizer, max_steps, tol, plan, spec, stop)
             # sympy, Qt and pyqtgraph leave ~10⁶ objects: no collection (during the frames, or
             # the one at exit) walks them again
             gc.freeze()
-            result = _write(window, args, spec, plan, progress, stop)
-        except ExportCancelled:
+            gc.enable()
+            result = _write(stage, args, spec, plan, progress, stop)
+        except (ExportCancelled, StageCancelled):
             result = None
         except (UsageError, ExportError, OSError, ValueError) as err:
             if stop.keep_going():
@@ -286,8 +296,9 @@ def _render_and_write(args, spec, plan: _Request, surface, start, optimizer, max
             result = None
         finally:
             progress.end()
-            if window is not None:
-                _shut_down(app, window)
+            if stage is not None:
+                stage.close()
+            _shut_down(app)
             QtCore.qInstallMessageHandler(previous_handler)
     if result is None:
         reason = f" ({stop.name})" if stop.name else ""
@@ -298,48 +309,53 @@ def _render_and_write(args, spec, plan: _Request, surface, start, optimizer, max
     return 0
 
 
-def _window_for(args, surface, start, optimizer, max_steps, tol, plan, spec, app, stop):
-    """The (hidden-in-Xvfb) main window showing the scene, its grid drawn and the run made."""
+def _stage_for(args, surface, start, optimizer, max_steps, tol, plan, spec, stop):
+    """The document as the window would show it and its 3D view, the grid drawn, the run made:
+    only what the frames show (no docks, panels or menus; see gdviz.ui.export_stage)."""
     from gdviz.core.logistic import log_base_key
-    from gdviz.export.writers import ExportCancelled
-    from gdviz.ui.main_window import MainWindow
-    from gdviz.ui.panels.descent_panel import RunSettings
+    from gdviz.core.presets import default_preset_name
+    from gdviz.core.scene import load_scene, scene_for_preset
+    from gdviz.model import Document
+    from gdviz.ui.export_stage import build_stage
 
-    window = MainWindow(preset=args.preset, function=args.function)
+    scene = load_scene(args.scene) if args.scene else None
+    doc = Document(scene_for_preset(args.preset or default_preset_name()))
+    # the calculus constructions (and the panels their driver reads) only if one may be drawn
+    constructions = bool({"delta", "direction"} & set(plan.kinds)) or bool(
+        scene is not None and (scene.shown or scene.pinned)
+    )
+    deadline = time.monotonic() + GRID_TIMEOUT_S
+    stage = build_stage(doc, constructions, stop.keep_going)
     try:
-        if args.scene:
-            from gdviz.core.scene import load_scene
-
-            window.apply_scene(load_scene(args.scene), record_undo=False)
-        if not args.scene:  # a scene keeps its own log base, as surface_from_args does
-            window.set_log_base(log_base_key(args.log_base))
+        if args.function:
+            doc.set_expression(args.function, label=None)  # checked by surface_from_args
+        if scene is not None:
+            doc.restore(scene)
+        else:  # a scene keeps its own log base, as surface_from_args does
+            doc.update(log_base=log_base_key(args.log_base))
         if args.dataset:
-            window.set_dataset(surface.dataset, str(args.dataset))
-        window.resize(1280, 800)
-        window.show()
-        deadline = time.monotonic() + GRID_TIMEOUT_S
-        while time.monotonic() < deadline and not window.grid_is_final():
-            app.processEvents()
-            if not stop.keep_going():
-                raise ExportCancelled("export cancelled")
-            time.sleep(0.005)
-        if not window.grid_is_final():
-            raise UsageError(f"the surface could not be computed in {GRID_TIMEOUT_S:.0f} s")
-        window.set_point(*start)
-        if "descent" in plan.kinds and not (args.scene and window.descent.runs):
-            settings = RunSettings(optimizer.name, optimizer.hp, max_steps, tol)
-            if window.descent.add_run(start, settings, synchronous=True) is None:
-                raise UsageError("the run could not start at that point")
+            doc.set_dataset(surface.dataset, label=None)
+
+        def keep_going() -> bool:
+            if time.monotonic() > deadline:
+                raise UsageError(f"the surface could not be computed in {GRID_TIMEOUT_S:.0f} s")
+            return stop.keep_going()
+
+        stage.sample(keep_going)
+        if start is not None and all(math.isfinite(v) for v in start):
+            doc.update(point=(float(start[0]), float(start[1])))
+        if "descent" in plan.kinds and not (scene is not None and doc.runs):
+            stage.add_run(start, optimizer, max_steps, tol)
         if "descent" in plan.kinds:
-            window.descent.finish_runs_now()
-        _aim(window, plan.camera, spec)
+            stage.finish_runs()
+        _aim(stage, plan.camera, spec)
     except BaseException:
-        _shut_down(app, window)
+        stage.close()
         raise
-    return window
+    return stage
 
 
-def _write(window, args, spec, plan: _Request, progress, stop):
+def _write(stage, args, spec, plan: _Request, progress, stop):
     from gdviz.export.writers import export_frames
     from gdviz.ui.exporter import FrameRequest, palette_samples, render_frames
 
@@ -349,30 +365,32 @@ def _write(window, args, spec, plan: _Request, progress, stop):
         follow=args.follow,
     )  # fmt: skip
     return export_frames(
-        spec, render_frames(window, request), progress=progress.show,
-        keep_going=stop.keep_going, palette_samples=palette_samples(window, spec, request),
+        spec, render_frames(stage, request), progress=progress.show,
+        keep_going=stop.keep_going, palette_samples=palette_samples(stage, spec, request),
         handed_over=True,
     )  # fmt: skip
 
 
-def _aim(window, camera: tuple[float, ...] | None, spec) -> None:
+def _aim(stage, camera: tuple[float, ...] | None, spec) -> None:
     """The camera for the frames: the view that sees the point and the runs, or the one asked.
 
-    Either replaces whatever a pending automatic search would aim at (for the window's own
+    Either replaces whatever a pending automatic search would aim at (for the stage's own
     size), so that search is dropped, not finished."""
-    window.camera.cancel_search()
-    window.view.settle_camera()
+    stage.camera.cancel_search()
+    stage.view.settle_camera()
     if camera is None:
-        window.camera.frame_what_matters(animate=False, aspect=spec.width / spec.height)
+        stage.camera.frame_what_matters(animate=False, aspect=spec.width / spec.height)
         return
     azimuth, elevation, *rest = camera
-    window.view.set_camera(elevation, azimuth, rest[0] if rest else None)
+    stage.view.set_camera(elevation, azimuth, rest[0] if rest else None)
 
 
-def _shut_down(app, window) -> None:
-    """Close the window and end Qt's connection to the X server before that server stops."""
-    window.close()
-    window.deleteLater()
+def _shut_down(app) -> None:
+    """Let Qt delete what was closed and end its connection to the X server before that server
+    stops."""
+    from PySide6 import QtCore
+
     app.processEvents()
+    app.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
     app.processEvents()
     app.shutdown()

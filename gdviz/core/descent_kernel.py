@@ -11,7 +11,7 @@ from gdviz.core.optimizers import Optimizer
 from gdviz.core.update_rules import UPDATE_RULES, UpdateRule
 
 if TYPE_CHECKING:
-    from gdviz.core.expression.scalar_compiler import ScalarSource
+    from gdviz.core.expression.runtime import ScalarSource
 
 VALUE_LIMIT = 1e12
 
@@ -54,7 +54,7 @@ class Loop:
         self.evaluate = _value_and_gradient_of(surface)
         if source is not None:
             self._loop = _compiled(optimizer.name, source.lines, source.outputs)
-            self._fallback: ValueAndGradient = surface.expression.value_and_gradient_numpy  # type: ignore[attr-defined]
+            self._fallback: ValueAndGradient = surface.value_and_gradient_numpy  # type: ignore[attr-defined]
         else:
             self._loop = _compiled(optimizer.name, None, None)
             self._fallback = self.evaluate
@@ -79,9 +79,8 @@ class Loop:
 
 def _source_of(surface: object) -> ScalarSource | None:
     """The fused fast path of an expression surface's value_and_gradient, if it has one."""
-    expression = getattr(surface, "expression", None)
     get_source = getattr(surface, "value_and_gradient_source", None)
-    if expression is None or get_source is None:
+    if get_source is None or getattr(surface, "value_and_gradient_numpy", None) is None:
         return None
     try:
         return get_source()
@@ -110,8 +109,8 @@ def _compiled(name: str, lines: tuple[str, ...] | None, outputs: tuple[str, ...]
     """The loop of the method `name` over the value-and-gradient source (None: call evaluate)."""
     text = loop_source(UPDATE_RULES[name], lines, outputs)
     namespace = {"sqrt": math.sqrt, "_hypot": math.hypot, "_abs": abs}
-    if lines is not None:  # an expression's source (sympy is loaded: it made the source)
-        from gdviz.core.expression.scalar_compiler import SCALAR_NAMESPACE
+    if lines is not None:  # an expression's source
+        from gdviz.core.expression.runtime import SCALAR_NAMESPACE
 
         namespace = {**SCALAR_NAMESPACE, **namespace}
     # The text is ours: the rule's lines and source generated from a validated sympy tree.

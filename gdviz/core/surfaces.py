@@ -14,7 +14,7 @@ from gdviz.core.window import Window
 
 if TYPE_CHECKING:
     from gdviz.core.expression import Expression
-    from gdviz.core.expression.scalar_compiler import ScalarSource
+    from gdviz.core.expression.runtime import ScalarSource
 
 
 @runtime_checkable
@@ -38,39 +38,82 @@ class Surface(Protocol):
 
 
 class ExpressionSurface:
-    """z = f(x, y) from a validated expression, with symbolic partial derivatives."""
+    """z = f(x, y) from a validated expression, with symbolic partial derivatives.
+
+    Built from the text of a preset's expression, it computes from the stored compiled form
+    (`expression.precompiled`: the same bits, no sympy) and parses the text only when something
+    asks for the Expression itself (`expression`, `f_x`, `f_y`)."""
 
     axis_names = ("x", "y", "z")
 
     def __init__(self, expression: Expression | str, window: Window, title: str | None = None):
+        self._stored = None
+        self._expression: Expression | None = None
         if isinstance(expression, str):
-            expression = expressions.parse_expression(expression, ("x", "y"))
-        self.expression = expression
-        self.f_x = expression.derivative("x")
-        self.f_y = expression.derivative("y")
+            from gdviz.core.expression.precompiled import precompiled
+
+            self._stored = precompiled(expression)
+            if self._stored is None:
+                expression = expressions.parse_expression(expression, ("x", "y"))
+        if self._stored is not None:
+            self.formula = self._stored.formula
+        else:
+            self._expression = expression  # type: ignore[assignment]
+            self.formula = expression.formula  # type: ignore[union-attr]
         self.default_window = window
-        self.formula = expression.formula
-        self.title = title or f"f(x, y) = {readable_formula(expression.formula)}"
+        self.title = title or f"f(x, y) = {readable_formula(self.formula)}"
+
+    @property
+    def expression(self) -> Expression:
+        """The parsed Expression (parsed now if the surface was built from a stored form)."""
+        if self._expression is None:
+            assert self._stored is not None
+            self._expression = expressions.parse_expression(self._stored.text, ("x", "y"))
+        return self._expression
+
+    @property
+    def f_x(self) -> Expression:
+        return self.expression.derivative("x")
+
+    @property
+    def f_y(self) -> Expression:
+        return self.expression.derivative("y")
 
     def value(self, x, y) -> np.ndarray:
+        if self._stored is not None:
+            return self._stored.evaluate(x, y, 0)
         return self.expression.evaluate(x, y)
 
     def gradient(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        if self._stored is not None:
+            return self._stored.evaluate(x, y, 1), self._stored.evaluate(x, y, 2)
         return self.f_x.evaluate(x, y), self.f_y.evaluate(x, y)
 
     def value_and_gradient(self, x: float, y: float) -> tuple[float, float, float]:
         """(f, f_x, f_y) at one point as floats: the fast path `descent.run` looks for."""
+        if self._stored is not None:
+            return self._stored.value_and_gradient(x, y)
         return self.expression.value_and_gradient_scalar(x, y)
+
+    def value_and_gradient_numpy(self, x: float, y: float) -> tuple[float, float, float]:
+        """(f, f_x, f_y) at one point by numpy: what the fast path falls back on."""
+        if self._stored is not None:
+            return self._stored.value_and_gradient_numpy(x, y)
+        return self.expression.value_and_gradient_numpy(x, y)  # type: ignore[return-value]
 
     def value_and_gradient_source(self) -> ScalarSource:
         """`value_and_gradient`'s fast path as source over the locals x, y, for compiled loops."""
+        if self._stored is not None:
+            return self._stored.source
         return self.expression.value_and_gradient_source(("x", "y"))
 
     def grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         gx, gy = np.meshgrid(np.asarray(xs, float), np.asarray(ys, float), indexing="ij")
-        return self.expression.evaluate(gx, gy)
+        return self.value(gx, gy)
 
     def gradient_formulas(self) -> tuple[str, str]:
+        if self._stored is not None:
+            return self._stored.derivative_formulas
         return self.f_x.formula, self.f_y.formula
 
 

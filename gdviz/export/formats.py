@@ -43,9 +43,11 @@ MOTIONS = ("still", "turning", "moving")
 # 2026), fitted between the scenes (each within about 30%). Encoded size grows much more slowly
 # than the pixel count for these smooth pictures. A GIF frame costs what the box around its
 # changed pixels holds, so a marker far from the text on the frame costs more.
+# "{hold}" in a filter chain: where the writer repeats the last frame (ffmpeg's tpad), if it
+# does (after the conversion to YUV: the repeated frames are not converted again).
 YUV420_BT709 = (
     "-vf",
-    "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
+    "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p{hold},"
     "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709",
 )
 
@@ -66,7 +68,7 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = (
         bytes_per_pixel_frame=0.2,
         writer="ffmpeg",
         encoder=("-lavfi",
-                 "[0:v]{gif_timing}[timed];[timed][1:v]paletteuse=dither=none:diff_mode=none",
+                 "[0:v]null{hold},{gif_timing}[timed];[timed][1:v]paletteuse=dither=none:diff_mode=none",
                  "-fps_mode", "passthrough", "-loop", "0", "-f", "gif"),
         sizes=(("still", 85e3, 450.0), ("turning", 110e3, 3.2e3), ("moving", 33.5e3, 33.5e3)),
         size_exponent=0.58,

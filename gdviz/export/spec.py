@@ -50,7 +50,11 @@ class ExportError(Exception):
 
 @dataclass(frozen=True)
 class ExportSpec:
-    """One export: where, which format, pixel size, frame rate, frame count and background."""
+    """One export: where, which format, pixel size, frame rate, frame count and background.
+
+    hold: of the `frames`, how many at the end repeat the frame before them (a video of
+    something that ends stays on it); the encoder repeats it, so those frames are not rendered
+    or piped (0 for formats that do not hold their last frame)."""
 
     path: Path
     format: str
@@ -59,6 +63,7 @@ class ExportSpec:
     fps: float
     frames: int
     background: str = "dark"
+    hold: int = 0
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,13 @@ def validate(spec: ExportSpec) -> ExportSpec:
             f"a PNG still holds exactly 1 frame (got {spec.frames}): for an animation use a "
             "folder (numbered PNG frames), .mp4, .gif or .webm"
         )
+    if not _is_int(spec.hold) or not 0 <= spec.hold < spec.frames:
+        raise ExportError(
+            f"the held frames must be a whole number from 0 to {spec.frames - 1:,} "
+            f"(got {_shown_number(spec.hold)})"
+        )
+    if spec.hold and not fmt.holds_last_frame:
+        raise ExportError(f"{name} does not hold its last frame (got {spec.hold} held frames)")
     if spec.background not in BACKGROUNDS:
         raise ExportError(
             f"background must be one of {', '.join(BACKGROUNDS)} (got {spec.background!r})"
@@ -169,6 +181,7 @@ def validate(spec: ExportSpec) -> ExportSpec:
         height=int(spec.height),
         fps=float(spec.fps),
         frames=int(spec.frames),
+        hold=int(spec.hold),
     )
 
 

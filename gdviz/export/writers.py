@@ -94,7 +94,8 @@ def export_frames(
     palette_samples: Iterable[np.ndarray] | None = None,
     handed_over: bool = False,
 ) -> ExportResult:
-    """Write spec.frames frames (RGBA or RGB uint8, top row first) to spec.path.
+    """Write spec.frames frames (RGBA or RGB uint8, top row first) to spec.path: the first
+    spec.frames − spec.hold taken from `frames`, the last of them repeated by the encoder.
 
     The spec and the destination are checked before the first frame is taken. progress(done,
     total) and keep_going() are called on the caller's thread: progress after each frame is
@@ -115,17 +116,19 @@ def export_frames(
     try:
         if palette_samples is not None and isinstance(sink, _FfmpegSink) and spec.format == "gif":
             sink.use_palette_from(_thinned_samples(palette_samples, spec, keep_going))
+        if isinstance(sink, _FfmpegSink):
+            sink.start_if_ready()  # ffmpeg starts up while the first frame is rendered
         writer = _WriterThread(sink.write)
         source = iter(frames)
         padded = isinstance(sink, _FfmpegSink)
-        for index in range(spec.frames):
+        for index in range(spec.frames - spec.hold):  # the encoder repeats the last frame
             if keep_going is not None and not keep_going():
                 raise ExportCancelled(f"export cancelled after {index} of {spec.frames} frames")
             try:
                 frame = next(source)
             except StopIteration:
                 raise ExportError(
-                    f"only {index} frames arrived, but the export needs {spec.frames}"
+                    f"only {index} frames arrived, but the export needs {spec.frames - spec.hold}"
                 ) from None
             prepared = _prepared_frame(frame, index, spec, padded=padded, copy=not handed_over)
             writer.put(prepared, keep_going)
@@ -133,6 +136,8 @@ def export_frames(
                 progress(index + 1, spec.frames)
         writer.close(keep_going)
         sink.finish(keep_going)
+        if progress is not None and spec.hold:
+            progress(spec.frames, spec.frames)
         try:
             size = sink.commit()
         except OSError as exc:
@@ -413,6 +418,11 @@ class _FfmpegSink(_FileSink):
         """Build the GIF palette from these frames instead of the first one."""
         self._palette_frames = frames or None
 
+    def start_if_ready(self) -> None:
+        """Start the encoder now, unless a GIF's palette waits for the first frame."""
+        if self._proc is None and (self._spec.format != "gif" or self._palette_frames):
+            self._start(None)
+
     def write(self, frame: np.ndarray) -> None:
         if self._proc is None:
             self._start(frame)
@@ -476,9 +486,13 @@ class _FfmpegSink(_FileSink):
                 os.unlink(self._palette)
             self._palette = None
 
-    def _start(self, first_frame: np.ndarray) -> None:
+    def _start(self, first_frame: np.ndarray | None) -> None:
         if self._spec.format == "gif":
-            self._palette = _write_gif_palette(self._palette_frames or [first_frame[:, :, :3]])
+            samples = self._palette_frames
+            if not samples:
+                assert first_frame is not None
+                samples = [first_frame[:, :, :3]]
+            self._palette = _write_gif_palette(samples)
         args = _ffmpeg_args(self._exe, self._spec, self.partial, self._palette)
         log.debug("starting %s", " ".join(args))
         with self._lock:
@@ -543,7 +557,8 @@ def _ffmpeg_args(exe: str, spec: ExportSpec, output: Path, palette: Path | None)
         args += ["-i", os.fspath(palette)]  # the encoder's paletteuse reads it as input 1
     # Frame i at round(100·i/fps) centiseconds: whole-centisecond GIF delays that average 1/fps.
     timing = f"settb=1/100,setpts=round(N*{100 * fraction.denominator}/{fraction.numerator})"
-    args += [arg.replace("{gif_timing}", timing) for arg in fmt.encoder]
+    hold = f",tpad=stop_mode=clone:stop={spec.hold}" if spec.hold else ""
+    args += [arg.replace("{gif_timing}", timing).replace("{hold}", hold) for arg in fmt.encoder]
     return [*args, "-y", os.fspath(output)]
 
 

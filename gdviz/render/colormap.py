@@ -213,15 +213,19 @@ def colors_for(values: np.ndarray, lo: float, hi: float, name: str = "viridis") 
     v = np.asarray(values, dtype=np.float64)
     span = float(hi) - float(lo)
     if span > 0 and np.isfinite(span):
-        t = (v - float(lo)) * (255.0 / span)
+        t = np.asarray((v - float(lo)) * (255.0 / span))  # an array even for 0-d values
     else:
         t = np.full(v.shape, 127.5)
     nan = np.isnan(t)
-    t = np.clip(np.where(nan, 0.0, t), 0.0, 255.0)
-    i0 = np.minimum(t.astype(np.intp), 254)
+    t[nan] = 0.0
+    np.clip(t, 0.0, 255.0, out=t)
+    i0 = t.astype(np.intp)
+    np.minimum(i0, 254, out=i0)
     frac = (t - i0)[..., None].astype(np.float32)
+    # np.take, not table[i0]: a 2-D fancy index gathers rows ~7× slower
+    rgb = np.take(table, i0, axis=0) * (1.0 - frac) + np.take(table, i0 + 1, axis=0) * frac
     out = np.empty(v.shape + (4,), dtype=np.float32)
-    out[..., :3] = table[i0] * (1.0 - frac) + table[i0 + 1] * frac
+    out[..., :3] = rgb
     out[..., 3] = 1.0
     out[nan] = 0.0
     return out

@@ -8,7 +8,7 @@ import numpy as np
 from PySide6 import QtCore
 
 from gdviz.core.descent import RunEnd, Step, StopReason, cancelled_end
-from gdviz.core.grid import SampledGrid, display_height, display_heights
+from gdviz.core.grid import SampledGrid, display_heights
 from gdviz.core.history import StepRows
 from gdviz.core.optimizers import HYPERPARAMETER_NAMES, OptimizerError
 from gdviz.core.scene import RunSpec
@@ -20,6 +20,7 @@ from gdviz.ui import theme
 from gdviz.ui.panels.descent_panel import DescentPanel, RunSettings
 from gdviz.ui.panels.loss_plot import LossPlot
 from gdviz.ui.panels.step_panel import StepPanel
+from gdviz.ui.run_drawing import ARROW_KEYS, rgba, run_color, step_arrows
 from gdviz.workers.descent_worker import DescentWorker
 
 REFRESH_MS = 33  # batches arriving faster than this are drawn together, in one 3D frame
@@ -28,19 +29,6 @@ PANEL_YIELD_S = 0.03  # a fast run pauses this long while the panels draw and re
 TARGETS = ("3d", "contour", "plot")
 PANEL_TARGETS = ("contour", "plot")
 RUN_COLORS = theme.RUN_COLORS
-STEP_ARROW_COLOR = (1.0, 0.84, 0.04, 1.0)
-VELOCITY_ARROW_COLOR = (0.0, 0.9, 1.0, 1.0)
-
-
-def _rgba(color: str) -> tuple[float, float, float, float]:
-    h = color.lstrip("#")
-    return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255, 1.0)
-
-
-def run_color(doc: Document, run_id: int) -> str:
-    """A run's colour in every view, the plot and exported frames: by its place among the runs
-    (so a reopened scene, or the same scene exported from the command line, looks the same)."""
-    return RUN_COLORS[list(doc.runs).index(run_id) % len(RUN_COLORS)]
 
 
 def run_spec_of(settings: RunSettings) -> RunSpec:
@@ -323,7 +311,7 @@ class DescentController(QtCore.QObject):
     def _draw_path(self, target: str, record: RunRecord, first: int) -> None:
         history, run_id = record.history, record.run_id
         xs, ys = history.column("x")[first:], history.column("y")[first:]
-        color = _rgba(run_color(self.doc, run_id))
+        color = rgba(run_color(self.doc, run_id))
         if target == "3d":
             zs = display_heights(self.grid, history.column("f")[first:])
             if first == 0:
@@ -409,28 +397,17 @@ class DescentController(QtCore.QObject):
     def _draw_arrows(self, record: RunRecord, step: Step) -> None:
         if self.grid is None:
             return
-        lr = record.optimizer.hp.lr
-        x, y = step.point
-        z = display_height(self.grid, step.value)
-        arrows = {"step": (-lr * step.gradient[0], -lr * step.gradient[1], STEP_ARROW_COLOR)}
-        if step.velocity is not None and record.optimizer.name in ("momentum", "nesterov"):
-            vx, vy = step.velocity
-            arrows["velocity"] = (-lr * vx, -lr * vy, VELOCITY_ARROW_COLOR)
-        else:
-            self.view.clear_arrows("velocity")
-            self.contour.clear_arrows("velocity")
-        for key, (dx, dy, color) in arrows.items():
-            if not (math.isfinite(dx) and math.isfinite(dy)) or (dx == 0 and dy == 0):
+        for key, arrow in step_arrows(self.doc, self.grid, record, step).items():
+            if arrow is None:
                 self.view.clear_arrows(key)
                 self.contour.clear_arrows(key)
                 continue
-            end = float(self.doc.surface.value(x + dx, y + dy))
-            dz = display_height(self.grid, end) - z if math.isfinite(end) else 0.0
-            self.view.set_arrows(key, [(x, y, z, dx, dy, dz if math.isfinite(dz) else 0.0, color)])
+            x, y, z, dx, dy, dz, color = arrow
+            self.view.set_arrows(key, [(x, y, z, dx, dy, dz, color)])
             self.contour.set_arrows(key, [(x, y, dx, dy, color)])
 
     def _clear_arrows(self) -> None:
-        for key in ("step", "velocity"):
+        for key in ARROW_KEYS:
             self.view.clear_arrows(key)
             self.contour.clear_arrows(key)
 

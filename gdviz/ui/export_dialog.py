@@ -196,7 +196,7 @@ class ExportDialog(QtWidgets.QDialog):
         )  # fmt: skip
         kinds = kinds or ("orbit",)
         hold = hold_for(fmt, kinds, float(self.fps_box.value())) if animated else 0
-        spec = replace(spec, frames=frames + hold)
+        spec = replace(spec, frames=frames + hold, hold=hold)
         request = FrameRequest(
             kinds, frames, size[0], size[1], background,
             overlays=self.overlay_check.isChecked(), title=self.title_edit.text(),

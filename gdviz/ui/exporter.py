@@ -27,7 +27,7 @@ from gdviz.render.capture import FrameCapture
 from gdviz.render.overlay import Overlay, draw_overlay, text_band
 from gdviz.ui import theme
 from gdviz.ui.camera_controller import FOLLOW_SMOOTHING
-from gdviz.ui.descent_controller import run_color
+from gdviz.ui.run_drawing import run_color
 
 # The tools whose constructions an animation shows, pinned for the export.
 ANIMATED_TOOLS = {"delta": ("partials", "partials"), "direction": ("direction", "direction")}

@@ -4,9 +4,6 @@ the point, in the 3D and top views; binds the Function and Point panels to the d
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6 import QtCore
@@ -15,57 +12,23 @@ from gdviz.core.calculus import point_report
 from gdviz.core.expression import ExpressionError
 from gdviz.core.grid import (
     SampledGrid,
-    SamplingCancelled,
-    can_use_log_height,
     display_height,
-    sample_surface,
-    with_height_scale,
 )
 from gdviz.core.scene import SceneError
-from gdviz.core.surfaces import LogisticLossSurface, Surface
+from gdviz.core.surfaces import LogisticLossSurface
 from gdviz.core.window import Window
 from gdviz.model import Document
 from gdviz.render.contour_view import ContourView
 from gdviz.render.view3d import SurfaceView
+from gdviz.ui.grid_sampling import GridResult, sample_for_display
 from gdviz.ui.panels.function_panel import FunctionPanel
 from gdviz.ui.panels.point_panel import PointPanel
-from gdviz.workers.job_worker import JobCancelled, JobWorker
+from gdviz.workers.job_worker import JobWorker
 
 PREVIEW_RESOLUTION = 100
 LARGE_DATASET = 20_000  # loss surfaces over more examples get a quick coarse preview first
 LARGE_DATASET_PREVIEW = 40
 GRADIENT_FIELD_SIZE = 15
-
-
-@dataclass(frozen=True)
-class GridResult:
-    """What a background sampling job hands back to the GUI thread."""
-
-    grid: SampledGrid
-    seconds: float
-    note: str = ""
-
-
-def sample_for_display(
-    surface: Surface,
-    window: Window,
-    resolution: int,
-    log_height: bool,
-    keep_going: Callable[[], bool] | None = None,
-) -> GridResult:
-    """Sample a surface for drawing; falls back to a linear height when log10 cannot apply."""
-    start = time.perf_counter()
-    note = ""
-    try:
-        grid = sample_surface(surface, window, resolution, "linear", keep_going)
-    except SamplingCancelled:
-        raise JobCancelled from None
-    if log_height:
-        if can_use_log_height(grid.z):
-            grid = with_height_scale(grid, "log10")
-        else:
-            note = "Log-scaled height needs positive values here; showing linear height."
-    return GridResult(grid, time.perf_counter() - start, note)
 
 
 def grid_notes(grid: SampledGrid, axis_name: str, note: str = "") -> str:

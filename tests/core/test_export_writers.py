@@ -103,6 +103,7 @@ def spec_for(path: Path, fmt: str, w: int = 160, h: int = 120, **kw) -> ExportSp
         fps=kw.get("fps", 30.0),
         frames=kw.get("frames", 12),
         background=kw.get("background", "dark"),
+        hold=kw.get("hold", 0),
     )
 
 
@@ -252,6 +253,9 @@ def test_validate_accepts_a_good_spec_and_makes_path_a_path(tmp_path):
         ({"background": "pink"}, "background"),
         ({"format": "avi"}, "unknown format"),
         ({"path": Path("talk.gif")}, r"must end in \.mp4"),
+        ({"hold": 10}, r"held frames must be a whole number from 0 to 9 \(got 10\)"),
+        ({"hold": -1}, "held frames"),
+        ({"hold": 1.5}, "held frames"),
     ],
 )
 def test_validate_refuses_with_a_message(changes, message):
@@ -735,6 +739,34 @@ def test_extra_frames_are_not_taken(tmp_path):
     reader = iio.get_reader(tmp_path / "a.mp4", "ffmpeg")
     assert reader.count_frames() == 4
     reader.close()
+
+
+@pytest.mark.parametrize("fmt", ["mp4", "gif", "webm"])
+def test_the_encoder_repeats_the_held_frames_which_are_never_taken(tmp_path, fmt):
+    frames = RecordingFrames(moving_square_frames(160, 120, 12))
+    seen: list[tuple[int, int]] = []
+    spec = spec_for(tmp_path / f"a.{fmt}", fmt, frames=9, hold=5)
+    export_frames(spec, frames, progress=lambda done, total: seen.append((done, total)))
+    assert frames.taken == 4
+    assert seen[-1] == (9, 9)
+    if fmt == "gif":
+        with Image.open(spec.path) as gif:
+            decoded = []
+            for index in range(gif.n_frames):
+                gif.seek(index)
+                decoded.append(np.asarray(gif.convert("RGB")).astype(int))
+    else:
+        decoded = [np.asarray(f)[..., :3].astype(int) for f in iio.get_reader(spec.path, "ffmpeg")]
+    assert len(decoded) == 9
+    expected = list(moving_square_frames(160, 120, 12))[:4]
+    for index, frame in enumerate(decoded):  # the square where frame min(index, 3) put it
+        source = expected[min(index, 3)][..., :3].astype(int)
+        assert np.abs(frame - source).mean() < 6, index
+
+
+def test_a_format_that_does_not_hold_refuses_held_frames():
+    with pytest.raises(ExportError, match="does not hold its last frame"):
+        validate(spec_for(Path("fr"), "png-frames", frames=4, hold=2))
 
 
 def test_a_real_ffmpeg_failure_reports_its_stderr(tmp_path, monkeypatch):

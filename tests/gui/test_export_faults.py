@@ -8,31 +8,38 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 LINUX_ONLY = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
+# In the environment of every process these tests start, and so of their X servers and encoders:
+# what tells them from those of other test sessions running on the same machine.
+_MARK = ("GDVIZ_FAULT_TEST", uuid.uuid4().hex)
 
 
 def _headless_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    return env | extra
+    return env | {_MARK[0]: _MARK[1]} | extra
 
 
 def _processes(name: str) -> set[int]:
-    """pids of running processes whose command line contains `name` (zombies excluded)."""
+    """pids of running processes these tests started (and their children) whose command line
+    contains `name` (zombies excluded)."""
     found = set()
+    mark = f"{_MARK[0]}={_MARK[1]}".encode()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
             state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            environ = (entry / "environ").read_bytes().split(b"\0")
         except (OSError, IndexError):
             continue
-        if name.encode() in cmdline and state != "Z":
+        if name.encode() in cmdline and state != "Z" and mark in environ:
             found.add(int(entry.name))
     return found
 
@@ -161,6 +168,7 @@ def test_what_cannot_be_exported_is_refused_at_once(tmp_path, args, needle):
 @LINUX_ONLY
 def test_ctrl_c_closes_the_window_cleanly(tmp_path, gl_context):
     env = dict(os.environ) | {"XDG_CONFIG_HOME": str(tmp_path / "config"), "HOME": str(tmp_path)}
+    env[_MARK[0]] = _MARK[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "gdviz", "--preset", "bowl"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO,

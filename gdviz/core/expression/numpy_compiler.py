@@ -8,6 +8,7 @@ from typing import Generic, Protocol, TypeVar
 import numpy as np
 import sympy
 
+from gdviz.core.expression.runtime import FUNCTIONS_BY_NAME
 from gdviz.core.expression.vocabulary import RealAbs, Sigmoid
 
 
@@ -19,45 +20,22 @@ class _Unsupported(Exception):
 Compiled = Callable[[tuple[np.ndarray, ...], dict], np.ndarray]
 
 
-def _stable_sigmoid(z: np.ndarray) -> np.ndarray:
-    ez = np.exp(-np.abs(z))  # never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + ez), ez / (1.0 + ez))
+# The sympy function classes compiled expressions may call, each by its lower-case name.
+FUNCTION_CLASSES: tuple[type, ...] = (
+    sympy.sin, sympy.cos, sympy.tan, sympy.asin, sympy.acos, sympy.atan,
+    sympy.sinh, sympy.cosh, sympy.tanh, sympy.asinh, sympy.acosh, sympy.atanh,
+    sympy.exp, sympy.log, sympy.sign, sympy.Abs, RealAbs, Sigmoid, sympy.DiracDelta,
+    sympy.sec, sympy.csc, sympy.cot, sympy.sech, sympy.csch, sympy.coth,
+)  # fmt: skip
 
 
-def _dirac(z: np.ndarray) -> np.ndarray:
-    return np.where(z == 0, np.nan, 0.0)
-
-
-def _reciprocal(f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
-    return lambda z: 1.0 / f(z)
+def runtime_name(func: type) -> str:
+    """The name a function class has in runtime.FUNCTIONS_BY_NAME (and, with `_`, in source)."""
+    return func.__name__.lower()
 
 
 _NUMPY_FUNCTIONS: dict[type, Callable[[np.ndarray], np.ndarray]] = {
-    sympy.sin: np.sin,
-    sympy.cos: np.cos,
-    sympy.tan: np.tan,
-    sympy.asin: np.arcsin,
-    sympy.acos: np.arccos,
-    sympy.atan: np.arctan,
-    sympy.sinh: np.sinh,
-    sympy.cosh: np.cosh,
-    sympy.tanh: np.tanh,
-    sympy.asinh: np.arcsinh,
-    sympy.acosh: np.arccosh,
-    sympy.atanh: np.arctanh,
-    sympy.exp: np.exp,
-    sympy.log: np.log,
-    sympy.sign: np.sign,
-    sympy.Abs: np.abs,
-    RealAbs: np.abs,
-    Sigmoid: _stable_sigmoid,
-    sympy.DiracDelta: _dirac,
-    sympy.sec: _reciprocal(np.cos),
-    sympy.csc: _reciprocal(np.sin),
-    sympy.cot: _reciprocal(np.tan),
-    sympy.sech: _reciprocal(np.cosh),
-    sympy.csch: _reciprocal(np.sinh),
-    sympy.coth: _reciprocal(np.tanh),
+    func: FUNCTIONS_BY_NAME[runtime_name(func)][0] for func in FUNCTION_CLASSES
 }
 
 

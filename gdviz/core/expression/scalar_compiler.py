@@ -4,90 +4,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import sympy
 
-from gdviz.core.expression.numpy_compiler import _Compiler
-from gdviz.core.expression.vocabulary import RealAbs, Sigmoid, _math_sigmoid
+from gdviz.core.expression.numpy_compiler import FUNCTION_CLASSES, _Compiler, runtime_name
+from gdviz.core.expression.runtime import FUNCTIONS_BY_NAME, SCALAR_NAMESPACE, ScalarSource
 
 # An operand is a constant (float, folded at compile time) or the name of a local (str).
 ScalarOperand = float | str
 
 
-def _scalar_sign(z: float) -> float:
-    if z > 0:
-        return 1.0
-    if z < 0:
-        return -1.0
-    return 0.0 if z == 0 else math.nan
-
-
-def _scalar_dirac(z: float) -> float:
-    return math.nan if z == 0 else 0.0
-
-
-def _scalar_reciprocal(f: Callable[[float], float]) -> Callable[[float], float]:
-    return lambda z: 1.0 / f(z)
-
-
-# The same functions as _NUMPY_FUNCTIONS. Domain errors raise (ValueError, OverflowError,
-# ZeroDivisionError) where numpy gives NaN or ±inf; the caller then asks numpy.
+# The same functions as _NUMPY_FUNCTIONS, over floats (runtime.FUNCTIONS_BY_NAME).
 _MATH_FUNCTIONS: dict[type, Callable[[float], float]] = {
-    sympy.sin: math.sin,
-    sympy.cos: math.cos,
-    sympy.tan: math.tan,
-    sympy.asin: math.asin,
-    sympy.acos: math.acos,
-    sympy.atan: math.atan,
-    sympy.sinh: math.sinh,
-    sympy.cosh: math.cosh,
-    sympy.tanh: math.tanh,
-    sympy.asinh: math.asinh,
-    sympy.acosh: math.acosh,
-    sympy.atanh: math.atanh,
-    sympy.exp: math.exp,
-    sympy.log: math.log,
-    sympy.sign: _scalar_sign,
-    sympy.Abs: abs,
-    RealAbs: abs,
-    Sigmoid: _math_sigmoid,  # the same formula as _stable_sigmoid
-    sympy.DiracDelta: _scalar_dirac,
-    sympy.sec: _scalar_reciprocal(math.cos),
-    sympy.csc: _scalar_reciprocal(math.sin),
-    sympy.cot: _scalar_reciprocal(math.tan),
-    sympy.sech: _scalar_reciprocal(math.cosh),
-    sympy.csch: _scalar_reciprocal(math.sinh),
-    sympy.coth: _scalar_reciprocal(math.tanh),
+    func: FUNCTIONS_BY_NAME[runtime_name(func)][1] for func in FUNCTION_CLASSES
 }
-
-# The names generated source may read besides its own locals; every program shares them.
-SCALAR_NAMESPACE: dict[str, object] = {
-    "_pow": math.pow,  # raises for a negative base with a fractional exponent, like numpy's NaN
-    "_sqrt": math.sqrt,
-    "_nan": math.nan,
-    "_inf": math.inf,
-    **{f"_{func.__name__.lower()}": fn for func, fn in _MATH_FUNCTIONS.items()},
-}
-_FUNCTION_NAMES: dict[type, str] = {func: f"_{func.__name__.lower()}" for func in _MATH_FUNCTIONS}
+_FUNCTION_NAMES: dict[type, str] = {func: f"_{runtime_name(func)}" for func in FUNCTION_CLASSES}
 
 ScalarProgram = Callable[..., tuple[float, ...]]
-
-
-@dataclass(frozen=True)
-class ScalarSource:
-    """Straight-line Python statements computing several trees at one point over floats.
-
-    `lines` read the variables as the locals named at compilation and write locals `_t0`, `_t1`,
-    …; `outputs` are one Python expression per tree (a local's name or a float literal), valid
-    after the lines. The names the lines use besides locals are in SCALAR_NAMESPACE. The lines
-    raise ArithmeticError or ValueError where numpy would give NaN or ±inf (domain errors, a
-    division by zero, an overflowing function); a caller then asks numpy.
-    """
-
-    lines: tuple[str, ...]
-    outputs: tuple[str, ...]
 
 
 def scalar_source(

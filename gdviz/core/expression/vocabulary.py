@@ -9,6 +9,8 @@ import sympy
 from sympy.core.function import ArgumentIndexError
 from sympy.printing.str import StrPrinter
 
+from gdviz.core.expression.runtime import math_sigmoid
+
 CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E}
 _CONSTANT_VALUES = {"pi": math.pi, "e": math.e}
 
@@ -55,13 +57,6 @@ def _log2(a: sympy.Expr) -> sympy.Expr:
     return sympy.log(a) / sympy.log(2)
 
 
-def _math_sigmoid(z: float) -> float:
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    ez = math.exp(z)
-    return ez / (1.0 + ez)
-
-
 # name -> (sympy builder, float folder for constant arguments)
 FUNCTIONS: dict[str, tuple[Callable[[sympy.Expr], sympy.Expr], Callable[[float], float]]] = {
     "sin": (sympy.sin, math.sin),
@@ -80,7 +75,7 @@ FUNCTIONS: dict[str, tuple[Callable[[sympy.Expr], sympy.Expr], Callable[[float],
     "log2": (_log2, math.log2),
     "sqrt": (sympy.sqrt, math.sqrt),
     "abs": (RealAbs, abs),
-    "sigmoid": (Sigmoid, _math_sigmoid),
+    "sigmoid": (Sigmoid, math_sigmoid),
 }
 
 
