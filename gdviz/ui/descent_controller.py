@@ -91,6 +91,7 @@ class DescentController(QtCore.QObject):
         self._drawn: dict[int, dict[str, int]] = {}  # run id -> steps drawn in each target
         self._compute_here = False  # a run being added is computed on this thread (export)
         self.batches = None  # the MiniBatchController: a new run's mini-batches (set by the window)
+        self._shown_lr: float | None = None  # the document's α last shown in the panel
         self._refresh = QtCore.QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(REFRESH_MS)
@@ -130,9 +131,12 @@ class DescentController(QtCore.QObject):
         self._draw_new_steps()
 
     def _show_settings(self) -> None:
+        # only a new α in the document (a preset's) replaces the one typed: other run settings
+        # (the mini-batches) change without touching it
         lr = self.doc.run_settings.lr
-        if lr != self.panel.lr_box.value():
+        if lr != self._shown_lr and lr != self.panel.lr_box.value():
             self.panel.lr_box.setValue(lr)
+        self._shown_lr = lr
 
     # --- starting and stopping ------------------------------------------------------------------
     def add_run(
