@@ -294,3 +294,32 @@ def test_a_saved_mini_batch_run_reopens_with_its_settings_and_path(main_window, 
     assert np.array_equal(hand.history.column("x"), direct.x)
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key_Right)  # the Step panel follows the reopened run
+
+
+def test_the_view_menu_ghost_draws_the_current_batch_loss(main_window, qtbot):
+    window = main_window
+    _settle(window, 0.05, 30)
+    _type_batch(window, 1, seed=4)
+    _play_to_end(window, qtbot)
+    window.view.reset_camera()
+    qtbot.wait(100)
+    window.view.update()
+    without = grab_rgb(window.view)
+    action = window.findChild(QtGui.QAction, "ghostAction")
+    action.trigger()  # View → Mini-batch loss ghost
+    ghost = window.minibatch_ghost
+    expected = _reference_batches(8, 1, 4, 30)
+    assert ghost.shown_indices.tolist() == expected[29]  # at the end: the last step's batch
+    window.descent.scrub(6)
+    # the batch that moves point 6 on
+    qtbot.waitUntil(lambda: ghost.shown_indices.tolist() == expected[6], timeout=3000)
+    assert window.view.ghost_surface_shown()
+    qtbot.wait(100)
+    window.view.update()
+    with_ghost = grab_rgb(window.view)
+    changed = np.abs(with_ghost.astype(int) - without.astype(int)).max(axis=2) > 20
+    assert changed.sum() > 2000, "the ghost surface should show in the 3D view"
+    window.descent.scrub(7)
+    qtbot.waitUntil(lambda: ghost.shown_indices.tolist() == expected[7], timeout=3000)
+    action.trigger()
+    assert not window.view.ghost_surface_shown() and ghost.shown_indices is None
