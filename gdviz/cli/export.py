@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from gdviz.cli.options import (
     Parser,
     UsageError,
+    add_minibatch_options,
     add_source_and_run_options,
+    check_minibatch_options,
     check_start_defined,
+    minibatch_from_args,
     optimizer_from_args,
     start_from_args,
     surface_from_args,
@@ -36,6 +39,7 @@ def _export_parser():
         "there is no display.",
     )
     add_source_and_run_options(parser)
+    add_minibatch_options(parser)
     parser.add_argument(
         "--animate", default="descent", metavar="KINDS",
         help="descent, delta, direction, orbit, or several joined by commas (default descent)",
@@ -179,8 +183,10 @@ def _run_export(argv: Sequence[str]) -> int:
     spec = validate(
         ExportSpec(path, fmt, width, height, fps, frames + hold, args.background, hold=hold)
     )
+    check_minibatch_options(args)
     optimizer, max_steps, tol = optimizer_from_args(args)
     surface, suggested = surface_from_args(args)  # checks the function or dataset early
+    minibatch = minibatch_from_args(args, surface)
     start = start_from_args(args, suggested)
     check_finite_somewhere(surface, _window_of(args, surface))
     if "descent" in kinds:
@@ -189,7 +195,7 @@ def _run_export(argv: Sequence[str]) -> int:
 
     from gdviz.display import display_for_rendering
 
-    request = _Request(kinds, frames, hold, camera)
+    request = _Request(kinds, frames, hold, camera, minibatch)
     with display_for_rendering(while_starting=_import_rendering):
         return _render_and_write(args, spec, request, surface, start, optimizer, max_steps, tol)
 
@@ -207,6 +213,7 @@ class _Request:
     frames: int  # that move
     hold: int  # that repeat the last
     camera: tuple[float, ...] | None  # (azimuth, elevation[, distance]); None: auto
+    minibatch: object = None  # MiniBatchSettings of --batch-size/--seed; None: full batch
 
 
 def _frame_count(args, animated: bool, fps: float) -> int:
@@ -345,7 +352,7 @@ def _stage_for(args, surface, start, optimizer, max_steps, tol, plan, spec, stop
         if start is not None and all(math.isfinite(v) for v in start):
             doc.update(point=(float(start[0]), float(start[1])))
         if "descent" in plan.kinds and not (scene is not None and doc.runs):
-            stage.add_run(start, optimizer, max_steps, tol)
+            stage.add_run(start, optimizer, max_steps, tol, plan.minibatch)
         if "descent" in plan.kinds:
             stage.finish_runs()
         _aim(stage, plan.camera, spec)

@@ -329,3 +329,49 @@ def start_from_args(args: argparse.Namespace, suggested) -> tuple[float, float]:
     if suggested is not None:
         return suggested
     raise UsageError("--start X,Y is needed with --function")
+
+
+def add_minibatch_options(parser: argparse.ArgumentParser) -> None:
+    """--batch-size B and --seed S: mini-batches on a dataset's loss (`gdviz run`, `export`)."""
+    parser.add_argument(
+        "--batch-size", metavar="B",
+        help="mini-batches of B examples, reshuffled each epoch (1: SGD; m: full batch); "
+        "a dataset's loss only",
+    )  # fmt: skip
+    parser.add_argument(
+        "--seed", metavar="S", help="seed of the shuffles of --batch-size (default 0)"
+    )
+
+
+def check_minibatch_options(args: argparse.Namespace) -> None:
+    """The checks of --batch-size and --seed that need no surface (made before loading one)."""
+    if args.seed is not None and args.batch_size is None:
+        raise UsageError("--seed shuffles mini-batches: give --batch-size B with it")
+    if args.batch_size is not None:
+        whole_number(args.batch_size, "--batch-size", 1)
+        if args.seed is not None:
+            seed_option(args.seed)
+
+
+def minibatch_from_args(args: argparse.Namespace, surface):
+    """MiniBatchSettings from --batch-size/--seed (None without them); UsageError when B is not
+    1 … m or the surface has no examples."""
+    check_minibatch_options(args)
+    if args.batch_size is None:
+        return None
+    batch_size = whole_number(args.batch_size, "--batch-size", 1)
+    seed = 0 if args.seed is None else seed_option(args.seed)
+    from gdviz.core.run_settings import MiniBatchSettings
+    from gdviz.core.surfaces import LogisticLossSurface
+
+    if not isinstance(surface, LogisticLossSurface):
+        raise UsageError(
+            "--batch-size needs a dataset's loss (--dataset, --preset lecture-logistic or a "
+            "scene of one); a function f(x, y) has no examples to batch"
+        )
+    m = len(surface.dataset)
+    if batch_size > m:
+        raise UsageError(f"--batch-size must be at most m = {m} (the dataset's examples), "
+                         f"got {batch_size}")  # fmt: skip
+    return core_value("--batch-size", args.batch_size,
+                      lambda: MiniBatchSettings(batch_size, seed))  # fmt: skip

@@ -8,15 +8,14 @@ from collections.abc import Sequence
 
 from gdviz.cli.options import (
     Parser,
-    UsageError,
+    add_minibatch_options,
     add_source_and_run_options,
+    check_minibatch_options,
     check_start_defined,
-    core_value,
+    minibatch_from_args,
     optimizer_from_args,
-    seed_option,
     start_from_args,
     surface_from_args,
-    whole_number,
 )
 
 
@@ -26,22 +25,14 @@ def _run_parser() -> argparse.ArgumentParser:
         description="Run an optimizer from a start point and print every step and why it stopped.",
     )
     add_source_and_run_options(parser)
-    parser.add_argument(
-        "--batch-size", metavar="B",
-        help="mini-batches of B examples, reshuffled each epoch (1: SGD; m: full batch); "
-        "a dataset's loss only",
-    )  # fmt: skip
-    parser.add_argument(
-        "--seed", metavar="S", help="seed of the shuffles of --batch-size (default 0)"
-    )
+    add_minibatch_options(parser)
     parser.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
     return parser
 
 
 def run_run(argv: Sequence[str]) -> int:
     args = _run_parser().parse_args(argv)  # before the heavy imports: --help stays instant
-    if args.seed is not None and args.batch_size is None:
-        raise UsageError("--seed shuffles mini-batches: give --batch-size B with it")
+    check_minibatch_options(args)
     optimizer, max_steps, tol = optimizer_from_args(args)
     if args.batch_size is not None:
         return _run_minibatch(args, optimizer, max_steps, tol)
@@ -78,25 +69,13 @@ def run_run(argv: Sequence[str]) -> int:
 
 def _run_minibatch(args: argparse.Namespace, optimizer, max_steps: int, tol: float) -> int:
     """--batch-size: each update sees one mini-batch's gradient (core/minibatch.py)."""
-    batch_size = whole_number(args.batch_size, "--batch-size", 1)
-    seed = 0 if args.seed is None else seed_option(args.seed)
     surface, suggested = surface_from_args(args)
-    from gdviz.core.minibatch import MiniBatchSettings, run_minibatch
-    from gdviz.core.surfaces import LogisticLossSurface
-
-    if not isinstance(surface, LogisticLossSurface):
-        raise UsageError(
-            "--batch-size needs a dataset's loss (--dataset, --preset lecture-logistic or a "
-            "scene of one); a function f(x, y) has no examples to batch"
-        )
-    m = len(surface.dataset)
-    if batch_size > m:
-        raise UsageError(f"--batch-size must be at most m = {m} (the dataset's examples), "
-                         f"got {batch_size}")  # fmt: skip
+    settings = minibatch_from_args(args, surface)
+    batch_size, seed, m = settings.batch_size, settings.seed, len(surface.dataset)
     start = start_from_args(args, suggested)
     check_start_defined(surface, start)
-    settings = core_value("--batch-size", args.batch_size,
-                          lambda: MiniBatchSettings(batch_size, seed))  # fmt: skip
+    from gdviz.core.minibatch import run_minibatch
+
     run = run_minibatch(surface, start, optimizer, settings, max_steps, tol)
     a, b, _ = surface.axis_names
     rows = _minibatch_rows(run)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -23,7 +23,16 @@ from gdviz.core.progress import CancelFlag, Progress, check_in
 from gdviz.core.run_settings import MiniBatchSettings, check_whole
 from gdviz.core.surfaces import LogisticLossSurface, Surface
 
-__all__ = ["MiniBatchRun", "MiniBatchSettings", "epoch_batches", "run_minibatch"]
+__all__ = [
+    "MiniBatchLoop",
+    "MiniBatchPoint",
+    "MiniBatchRun",
+    "MiniBatchSettings",
+    "check_batch_size",
+    "checked_minibatch_run",
+    "epoch_batches",
+    "run_minibatch",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,6 +114,130 @@ def run_minibatch(
     max_steps counts updates (iterations), not epochs. progress/cancelled as in progress.py.
     ValueError names a bad argument (a surface that is not a dataset's loss, B outside 1 … m).
     """
+    loop = checked_minibatch_run(surface, start, optimizer, settings, max_steps, tol, bound)
+    return _collect(loop, settings, len(surface.dataset), loop.max_steps, progress, cancelled)
+
+
+@dataclass(frozen=True)
+class MiniBatchPoint:
+    """Point k of a mini-batch run: (x, y), the loss L over every example and its gradient,
+    the momentum buffer after the update that led here (None for methods without one), and
+    that update's batch (None at the start): its example indices (ascending), the batch's mean
+    loss and gradient at point k − 1, and its epoch (from 0)."""
+
+    k: int
+    x: float
+    y: float
+    f: float
+    fx: float
+    fy: float
+    velocity: tuple[float, float] | None
+    indices: np.ndarray | None = None
+    batch_loss: float = math.nan
+    batch_gx: float = math.nan
+    batch_gy: float = math.nan
+    epoch: int = -1
+
+
+class MiniBatchLoop:
+    """Mini-batch descent one point at a time: what run_minibatch and the window's worker take.
+
+    `next_point()` gives point k = 0, 1, … (a MiniBatchPoint) until the run ends, then None;
+    `end` is the RunEnd from then on. Arguments must be checked already (run_minibatch,
+    MiniBatchRows). The update that led to a point is handed out with it, so an update whose
+    point turned out bad (diverged, off the domain) is never seen.
+    """
+
+    def __init__(
+        self,
+        surface: LogisticLossSurface,
+        start: tuple[float, float],
+        optimizer: Optimizer,
+        settings: MiniBatchSettings,
+        max_steps: int,
+        tol: float,
+        bound: float,
+    ) -> None:
+        self._surface, self._optimizer = surface, optimizer
+        self._dataset = surface.dataset
+        self._size = settings.batch_size
+        self._per_epoch = math.ceil(len(self._dataset) / self._size)
+        self._max_steps, self._tol, self._bound = max_steps, tol, bound
+        self._rng = np.random.default_rng(settings.seed)
+        self._state = optimizer.initial_state()
+        self._x, self._y = start
+        self._k = 0
+        self._batches: list[np.ndarray] = []
+        self._subsets: dict[bytes, Dataset] = {}
+        self._led_here: tuple[np.ndarray, float, float, float, int] | None = None
+        self.end: RunEnd | None = None
+
+    @property
+    def k(self) -> int:
+        """The k of the next point."""
+        return self._k
+
+    @property
+    def max_steps(self) -> int:
+        return self._max_steps
+
+    def next_point(self) -> MiniBatchPoint | None:
+        if self.end is not None:
+            return None
+        surface, k, x, y = self._surface, self._k, self._x, self._y
+        with np.errstate(all="ignore"):
+            if not (abs(x) <= self._bound and abs(y) <= self._bound):  # False for NaN
+                self.end = beyond_bound_end(k, x, y, self._bound)
+                return None
+            f = float(surface.value(x, y))
+            fx, fy = (float(v) for v in surface.gradient(x, y))
+            if not (abs(f) <= VALUE_LIMIT and fx - fx == 0.0 and fy - fy == 0.0):
+                self.end = bad_point_end(surface, k, x, y, f, fx, fy)
+                return None
+            point = MiniBatchPoint(k, x, y, f, fx, fy, self._state.velocity)
+            if self._led_here is not None:
+                indices, loss, gx, gy, epoch = self._led_here
+                point = replace(point, indices=indices, batch_loss=loss, batch_gx=gx,
+                                batch_gy=gy, epoch=epoch)  # fmt: skip
+            norm = math.hypot(fx, fy)
+            if norm < self._tol:
+                self.end = converged_end(k, norm, self._tol)
+            elif k == self._max_steps:
+                self.end = max_steps_end(k)
+            else:
+                self._update(k, x, y)
+        self._k = k + 1
+        return point
+
+    def _update(self, k: int, x: float, y: float) -> None:
+        """Update k: the next batch's gradient at (x, y), given to the optimizer."""
+        if not self._batches:
+            self._batches = epoch_batches(len(self._dataset), self._size, self._rng)[::-1]
+        indices = self._batches.pop()  # popped from the end: the epoch's batches in order
+        subset = _subset(self._dataset, indices, self._subsets)
+        base = self._surface.log_base
+        gx, gy = (float(v) for v in log_loss_gradient(subset, x, y, base))
+        loss = float(log_loss(subset, x, y, base))
+        self._led_here = (indices, loss, gx, gy, k // self._per_epoch)
+        self._x, self._y, self._state = self._optimizer.step_xy(x, y, gx, gy, self._state)
+
+
+def check_batch_size(batch_size: object, examples: int) -> int:
+    """B as an int; ValueError unless a whole number from 1 to m (the message names m)."""
+    note = f" (the dataset has m = {examples} examples)"
+    return check_whole("batch size", batch_size, 1, examples, note)
+
+
+def checked_minibatch_run(
+    surface: Surface,
+    start: tuple[float, float],
+    optimizer: Optimizer,
+    settings: MiniBatchSettings,
+    max_steps: int = 1000,
+    tol: float = 1e-6,
+    bound: float | None = None,
+) -> MiniBatchLoop:
+    """A MiniBatchLoop after run_minibatch's checks (ValueError names a bad argument)."""
     if not isinstance(surface, LogisticLossSurface):
         raise ValueError(
             "mini-batches need a dataset's loss L(w, b) (a dataset or the lecture preset); "
@@ -114,80 +247,41 @@ def run_minibatch(
         raise ValueError(f"optimizer must be an Optimizer, got {type(optimizer).__name__}")
     if not isinstance(settings, MiniBatchSettings):
         raise ValueError(f"settings must be MiniBatchSettings, got {type(settings).__name__}")
-    dataset = surface.dataset
-    m = len(dataset)
-    check_whole("batch size", settings.batch_size, 1, m, f" (the dataset has m = {m} examples)")
+    check_batch_size(settings.batch_size, len(surface.dataset))
     x0, y0 = checked_start(start)
     max_steps, tol, bound = checked_settings(surface, max_steps, tol, bound)
-    with np.errstate(all="ignore"):
-        return _run(surface, dataset, x0, y0, optimizer, settings, max_steps, tol, bound,
-                    progress, cancelled)  # fmt: skip
+    return MiniBatchLoop(surface, (x0, y0), optimizer, settings, max_steps, tol, bound)
 
 
-def _run(
-    surface: LogisticLossSurface,
-    dataset: Dataset,
-    x: float,
-    y: float,
-    optimizer: Optimizer,
+def _collect(
+    loop: MiniBatchLoop,
     settings: MiniBatchSettings,
+    m: int,
     max_steps: int,
-    tol: float,
-    bound: float,
     progress: Progress | None,
     cancelled: CancelFlag | None,
 ) -> MiniBatchRun:
-    m, size, base = len(dataset), settings.batch_size, surface.log_base
-    rng = np.random.default_rng(settings.seed)
-    state = optimizer.initial_state()
-    xs, ys, full = [], [], []
-    batch_loss, gxs, gys, epochs, chosen = [], [], [], [], []
-    batches: list[np.ndarray] = []
-    subsets: dict[bytes, Dataset] = {}
-    end: RunEnd | None = None
-    for k in range(max_steps + 1):
-        check_in(k, max_steps, progress, cancelled)
-        if not (abs(x) <= bound and abs(y) <= bound):  # False for NaN
-            end = beyond_bound_end(k, x, y, bound)
+    points: list[MiniBatchPoint] = []
+    while True:
+        check_in(loop.k, max_steps, progress, cancelled)
+        point = loop.next_point()
+        if point is None:
             break
-        f = float(surface.value(x, y))
-        fx, fy = (float(v) for v in surface.gradient(x, y))
-        if not (abs(f) <= VALUE_LIMIT and fx - fx == 0.0 and fy - fy == 0.0):
-            end = bad_point_end(surface, k, x, y, f, fx, fy)
-            break
-        xs.append(x)
-        ys.append(y)
-        full.append(f)
-        norm = math.hypot(fx, fy)
-        if norm < tol:
-            end = converged_end(k, norm, tol)
-            break
-        if k == max_steps:
-            end = max_steps_end(k)
-            break
-        if not batches:
-            batches = epoch_batches(m, size, rng)[::-1]  # popped from the end
-        indices = batches.pop()
-        subset = _subset(dataset, indices, subsets)
-        gx, gy = (float(v) for v in log_loss_gradient(subset, x, y, base))
-        batch_loss.append(float(log_loss(subset, x, y, base)))
-        gxs.append(gx)
-        gys.append(gy)
-        epochs.append(k // math.ceil(m / size))
-        chosen.append(indices)
-        x, y, state = optimizer.step_xy(x, y, gx, gy, state)
+        points.append(point)
     if progress is not None:
         progress(1.0)
-    assert end is not None
-    n = len(xs) - 1  # an update that led to a bad point is not kept, as the point is not
-    batch_loss, gxs, gys, epochs, chosen = (v[:n] for v in (batch_loss, gxs, gys, epochs, chosen))
-    padded = np.full((len(chosen), size), -1, dtype=np.int64)
-    for row, indices in enumerate(chosen):
-        padded[row, : len(indices)] = indices
-    sizes = np.array([len(i) for i in chosen], dtype=np.int64)
+    assert loop.end is not None
+    moved = points[1:]  # each carries the update (batch) that led to it
+    size = settings.batch_size
+    padded = np.full((len(moved), size), -1, dtype=np.int64)
+    for row, point in enumerate(moved):
+        padded[row, : len(point.indices)] = point.indices
     return MiniBatchRun(
-        np.array(xs), np.array(ys), np.array(full), np.array(batch_loss), np.array(gxs),
-        np.array(gys), np.array(epochs, dtype=np.int64), padded, sizes, end, settings, m,
+        np.array([p.x for p in points]), np.array([p.y for p in points]),
+        np.array([p.f for p in points]), np.array([p.batch_loss for p in moved]),
+        np.array([p.batch_gx for p in moved]), np.array([p.batch_gy for p in moved]),
+        np.array([p.epoch for p in moved], dtype=np.int64), padded,
+        np.array([len(p.indices) for p in moved], dtype=np.int64), loop.end, settings, m,
     )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from gdviz.render.items.arrows import ArrowItems
 from gdviz.render.items.colors import rgba_floats
 from gdviz.render.items.construction_items import ConstructionItems
 from gdviz.render.items.coords import PATH_LIFT
+from gdviz.render.items.ghost_surface import GhostSurfaceItem
 from gdviz.render.items.gl_options import SEE_THROUGH
 from gdviz.render.items.labels import LabelsItem, PointLabelsItem
 from gdviz.render.items.marker import MarkerItem
@@ -161,6 +162,9 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self._point_labels.setDepthValue(6.5)
         self.addItem(self._point_labels)
         self._surface.hide()  # an empty MeshData cannot be painted
+        self._ghost_surface = GhostSurfaceItem()  # a mini-batch's loss, faint, beside the surface
+        self._ghost_surface.setDepthValue(0.5)
+        self.addItem(self._ghost_surface)
         for item in self._point_items():
             item.hide()
         self.set_background(dark=True)
@@ -221,6 +225,7 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self._reframe()
         if self._point is not None:
             self.set_point(*self._point)
+        self._ghost_surface.remap(self._mapping)
         for path in self._paths.values():
             path.remap(self._mapping)
         for arrows in self._arrows.values():
@@ -243,6 +248,16 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
             self._surface_colors = colors
             self._surface.opts["meshdata"].setVertexColors(colors)
             self._surface.meshDataChanged()
+
+    def set_ghost_surface(self, xs: np.ndarray, ys: np.ndarray, z_display: np.ndarray) -> None:
+        """A faint second surface z_display[i, j] over (xs[i], ys[j]) (a mini-batch's loss)."""
+        self._ghost_surface.set_heights(xs, ys, z_display, self._mapping)
+
+    def clear_ghost_surface(self) -> None:
+        self._ghost_surface.clear()
+
+    def ghost_surface_shown(self) -> bool:
+        return self._ghost_surface.visible()
 
     @property
     def surface_opacity(self) -> float:

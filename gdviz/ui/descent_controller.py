@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 from PySide6 import QtCore
@@ -10,6 +11,7 @@ from PySide6 import QtCore
 from gdviz.core.descent import RunEnd, Step, StopReason, cancelled_end
 from gdviz.core.grid import SampledGrid, display_heights
 from gdviz.core.history import StepRows
+from gdviz.core.minibatch_text import batch_lines, batch_update_lines, iteration_text
 from gdviz.core.optimizers import HYPERPARAMETER_NAMES, OptimizerError
 from gdviz.core.scene import RunSpec
 from gdviz.core.step_text import number
@@ -34,7 +36,8 @@ RUN_COLORS = theme.RUN_COLORS
 def run_spec_of(settings: RunSettings) -> RunSpec:
     """The Descent panel's settings as the document keeps them."""
     knobs = {name: getattr(settings.hp, name) for name in HYPERPARAMETER_NAMES}
-    return RunSpec(settings.optimizer, **knobs, max_steps=settings.max_steps, tol=settings.tol)
+    return RunSpec(settings.optimizer, **knobs, max_steps=settings.max_steps, tol=settings.tol,
+                   minibatch=settings.minibatch)  # fmt: skip
 
 
 class DescentController(QtCore.QObject):
@@ -75,6 +78,8 @@ class DescentController(QtCore.QObject):
         self.playing = False
         self._drawn: dict[int, dict[str, int]] = {}  # run id -> steps drawn in each target
         self._compute_here = False  # a run being added is computed on this thread (export)
+        self.batches = None  # the MiniBatchController: a new run's mini-batches (set by the window)
+        self._shown_lr: float | None = None  # the document's α last shown in the panel
         self._refresh = QtCore.QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(REFRESH_MS)
@@ -114,9 +119,12 @@ class DescentController(QtCore.QObject):
         self._draw_new_steps()
 
     def _show_settings(self) -> None:
+        # only a new α in the document (a preset's) replaces the one typed: other run settings
+        # (the mini-batches) change without touching it
         lr = self.doc.run_settings.lr
-        if lr != self.panel.lr_box.value():
+        if lr != self._shown_lr and lr != self.panel.lr_box.value():
             self.panel.lr_box.setValue(lr)
+        self._shown_lr = lr
 
     # --- starting and stopping ------------------------------------------------------------------
     def add_run(
@@ -130,6 +138,10 @@ class DescentController(QtCore.QObject):
         synchronous runs it to the end here and now (headless export), not in the worker.
         """
         spec = run_spec_of(settings or self.panel.settings())
+        if settings is None and self.batches is not None:
+            if self._batch_refused():
+                return None
+            spec = replace(spec, minibatch=self.batches.next_minibatch())
         self._compute_here = synchronous
         try:
             run_id = self.doc.add_run(start, spec)
@@ -142,6 +154,14 @@ class DescentController(QtCore.QObject):
         if synchronous:
             self.doc.advance_run(run_id, spec.max_steps + 2)  # the start, every step, the end
         return run_id
+
+    def _batch_refused(self) -> bool:
+        """A bad batch size starts nothing: its message goes to the status bar and Step panel."""
+        problem = None if self.batches is None else self.batches.problem()
+        if problem is not None:
+            self.status_message.emit(f"Cannot start the run: {problem}", 10000)
+            self.step_panel.show_status(f"Cannot start the run: {problem}", problem=True)
+        return problem is not None
 
     def finish_runs_now(self) -> None:
         """Compute every run still paused (a reopened scene's) to its end, here and now
@@ -189,7 +209,7 @@ class DescentController(QtCore.QObject):
 
     def _ensure_run(self) -> None:
         """Play and Step need a run: make one from the point if none is left to continue."""
-        if not self.has_unfinished_runs():
+        if not self.has_unfinished_runs() and not self._batch_refused():
             self.reset()
             self.add_run(self.doc.point)
 
@@ -212,9 +232,12 @@ class DescentController(QtCore.QObject):
             if run_id in self._drawn:
                 continue
             self._drawn[run_id] = dict.fromkeys(TARGETS, 0)
-            self.loss_plot.set_curve(
-                run_id, np.empty(0), np.empty(0), run_color(self.doc, run_id), record.label
-            )
+            color = run_color(self.doc, run_id)
+            batched = record.batches is not None
+            label = f"{record.label}: L, all m" if batched else record.label
+            self.loss_plot.set_curve(run_id, np.empty(0), np.empty(0), color, label)
+            if batched:
+                self.loss_plot.set_batch_curve(run_id, color, f"{record.label}: batch L_B")
             self._show_row(record)
             if record.pending is not None and not self._compute_here:
                 steps, record.pending = record.pending, None  # the worker owns it from now on
@@ -326,6 +349,10 @@ class DescentController(QtCore.QObject):
     def _draw_plot_and_row(self, record: RunRecord, count: int) -> None:
         ks = np.arange(count, dtype=float)
         self.loss_plot.update_curve(record.run_id, ks, record.history.column("f"))
+        if record.batches is not None:  # batch k's loss was taken at point k − 1
+            self.loss_plot.update_batch_curve(
+                record.run_id, ks[:-1], record.batches.loss_column()[1:]
+            )
         if self.loss_plot.follow_check.isChecked():
             self.loss_plot.set_cursor(count - 1)
         self._show_row(record)
@@ -333,6 +360,9 @@ class DescentController(QtCore.QObject):
     def _show_row(self, record: RunRecord) -> None:
         if record.finished:
             state = record.history.end.message
+        elif len(record.history) and record.batches is not None:
+            k, batches = len(record.history) - 1, record.batches
+            state = iteration_text(k, batches.batch_size, batches.examples)
         elif len(record.history):
             state = f"step {len(record.history) - 1}"
         else:
@@ -389,9 +419,15 @@ class DescentController(QtCore.QObject):
         record, k = focused
         step = record.history.step(k)
         previous = record.history.step(k - 1) if k > 0 else None
-        self.step_panel.show_step(
-            record.title, previous, step, record.optimizer, self.doc.surface.axis_names
-        )
+        names = self.doc.surface.axis_names
+        update, batch = None, None
+        if record.batches is not None and k < len(record.batches):
+            batch = batch_lines(record.batches, k, names)
+            if previous is not None:
+                gradient = record.batches.gradient(k)
+                update = batch_update_lines(previous, step, record.optimizer, names, gradient)
+        self.step_panel.show_step(record.title, previous, step, record.optimizer, names, update)
+        self.step_panel.show_batch(batch)
         self._draw_arrows(record, step)
 
     def _draw_arrows(self, record: RunRecord, step: Step) -> None:

@@ -18,6 +18,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.grid import SampledGrid, display_height, display_heights
 from gdviz.core.optimizers import HYPERPARAMETER_NAMES, Optimizer
+from gdviz.core.run_settings import MiniBatchSettings
 from gdviz.core.scene import RunSpec
 from gdviz.core.window import Window
 from gdviz.model import Document
@@ -119,10 +120,10 @@ class ExportStage(QtCore.QObject):
 
     # --- runs ----------------------------------------------------------------------------------
     def add_run(self, start: tuple[float, float], optimizer: Optimizer, max_steps: int,
-                tol: float) -> int:  # fmt: skip
-        """A run from start, computed to its end here and now."""
+                tol: float, minibatch: MiniBatchSettings | None = None) -> int:  # fmt: skip
+        """A run from start (on mini-batches if given), computed to its end here and now."""
         knobs = {name: getattr(optimizer.hp, name) for name in HYPERPARAMETER_NAMES}
-        spec = RunSpec(optimizer.name, **knobs, max_steps=max_steps, tol=tol)
+        spec = RunSpec(optimizer.name, **knobs, max_steps=max_steps, tol=tol, minibatch=minibatch)
         run_id = self.doc.add_run(start, spec)
         self.doc.advance_run(run_id, spec.max_steps + 2)  # the start, every step, the end
         return run_id

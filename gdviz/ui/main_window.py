@@ -32,6 +32,8 @@ from gdviz.ui.lesson_presenter import LessonPresenter
 from gdviz.ui.logistic_controller import LogisticController
 from gdviz.ui.look import apply_look, remembered_theme_name
 from gdviz.ui.menus import build_menus
+from gdviz.ui.minibatch_controller import MiniBatchController
+from gdviz.ui.minibatch_ghost import MiniBatchGhost
 from gdviz.ui.panels.data_plot import DataPlot
 from gdviz.ui.panels.dataset_panel import DatasetPanel
 from gdviz.ui.panels.derivative1d_panel import Derivative1DPanel
@@ -121,6 +123,9 @@ class MainWindow(QtWidgets.QMainWindow):
             doc, self.view, self.contour_view, self.loss_plot, self.descent_panel,
             self.step_panel, self,
         )  # fmt: skip
+        self.minibatch = MiniBatchController(doc, self.descent_panel.minibatch_box, self)
+        self.descent.batches = self.minibatch
+        self.minibatch_ghost = MiniBatchGhost(doc, self.view, lambda: self.surfaces.grid, self)
         self.constructions = ConstructionDriver(
             doc, self.view, self.partials_panel, self.direction_panel, self.limits_panel,
             self.derivative_panel, self,
@@ -135,6 +140,8 @@ class MainWindow(QtWidgets.QMainWindow):
         sources = (
             self.surfaces,
             self.descent,
+            self.minibatch,
+            self.minibatch_ghost,
             self.logistic,
             self.files,
             self.lessons,
@@ -191,6 +198,7 @@ class MainWindow(QtWidgets.QMainWindow):
         grid = self.surfaces.grid
         self.descent.set_grid(grid)
         self.constructions.set_grid(grid)
+        self.minibatch_ghost.grid_changed()
         if self.grid_is_final():
             self.camera.grid_shown()
         self.grid_displayed.emit()

@@ -109,6 +109,11 @@ def build_menus(window) -> Menus:
     follow.setCheckable(True)
     follow.setToolTip("The camera tracks the focused run's newest step, close up")
     follow.toggled.connect(window.camera.set_following)
+    ghost = view_menu.addAction("Mini-batch loss &ghost")
+    ghost.setObjectName("ghostAction")
+    ghost.setCheckable(True)
+    ghost.setToolTip("A faint surface of the focused mini-batch run's current batch loss L_B")
+    ghost.toggled.connect(window.minibatch_ghost.set_enabled)
     opacity_menu = view_menu.addMenu("Surface &opacity")
     opacity_group = QtGui.QActionGroup(opacity_menu)
     for percent in SURFACE_OPACITIES:

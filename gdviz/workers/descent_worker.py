@@ -13,6 +13,7 @@ from PySide6 import QtCore
 from gdviz.core.descent import Step, cancelled_end
 from gdviz.core.descent_rows import DescentRows
 from gdviz.core.history import StepRows
+from gdviz.core.minibatch_rows import MiniBatchRows
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ class _Run:
     """A run as the worker thread sees it."""
 
     generation: int
-    steps: DescentRows | Iterator[Step]
+    steps: DescentRows | MiniBatchRows | Iterator[Step]
     owed: float = 1.0  # steps due at a finite speed; 1 so the start shows on the first tick
 
 
@@ -140,7 +141,7 @@ class _DescentRunner(QtCore.QObject):
         end: object = None
         error: str | None = None
         try:
-            if isinstance(run.steps, DescentRows):
+            if isinstance(run.steps, (DescentRows, MiniBatchRows)):
                 # columns straight from the loop: no Step per point
                 batch = run.steps.take(limit, deadline, self._gui_busy.now)
                 ended, end = run.steps.end is not None, run.steps.end

@@ -15,7 +15,9 @@ from gdviz.core.optimizers import (
     describe,
     uses,
 )
+from gdviz.core.run_settings import MiniBatchSettings
 from gdviz.ui import theme
+from gdviz.ui.panels.minibatch_box import MiniBatchBox
 from gdviz.ui.widgets import ComboBox, DoubleSpinBox, LogSlider, ScientificSpinBox, SpinBox
 
 SPEEDS = (
@@ -39,6 +41,7 @@ class RunSettings:
     hp: Hyperparameters
     max_steps: int
     tol: float
+    minibatch: MiniBatchSettings | None = None  # None: full batch
 
 
 class DescentPanel(QtWidgets.QWidget):
@@ -118,6 +121,8 @@ class DescentPanel(QtWidgets.QWidget):
         stop_form.addRow("Tolerance |∇f| <", self.tol_box)
         stop_form.addRow("Speed", self.speed_combo)
         layout.addWidget(stop_box)
+        self.minibatch_box = MiniBatchBox()
+        layout.addWidget(self.minibatch_box)
 
         buttons = QtWidgets.QGridLayout()
         style = self.style()

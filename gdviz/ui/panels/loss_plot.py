@@ -1,4 +1,4 @@
-"""Loss against iteration for every run, with a draggable cursor that scrubs through the steps."""
+"""Loss against iteration for every run (and each mini-batch run's batch loss), with a cursor."""
 
 from __future__ import annotations
 
@@ -52,6 +52,8 @@ class LossPlot(QtWidgets.QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.plot, 1)
         self._curves: dict[int, pg.PlotDataItem] = {}
+        self._batch_curves: dict[int, pg.PlotDataItem] = {}  # a mini-batch run's L_B
+        self._batch_data: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._data: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._last_k = -1
 
@@ -78,11 +80,43 @@ class LossPlot(QtWidgets.QWidget):
         curve.setData(*_envelope(*self._data[run_id]))
         self._update_cursor_range()
 
+    def set_batch_curve(self, run_id: int, color: str, label: str) -> None:
+        """A second, thinner dashed curve for a mini-batch run: the loss of each step's batch
+        (noisy) beside the loss over every example (the run's own curve)."""
+        self._remove_batch_curve(run_id)
+        pen = pg.mkPen(color, width=1, style=QtCore.Qt.PenStyle.DashLine)
+        curve = self.plot.plot([], [], pen=pen, name=label)
+        curve.setOpacity(0.75)
+        self._batch_curves[run_id] = curve
+        self._batch_data[run_id] = (np.empty(0), np.empty(0))
+
+    def update_batch_curve(self, run_id: int, ks: np.ndarray, values: np.ndarray) -> None:
+        curve = self._batch_curves.get(run_id)
+        if curve is None:
+            return
+        self._batch_data[run_id] = (np.asarray(ks, float), np.asarray(values, float))
+        curve.setData(*_envelope(*self._batch_data[run_id]))
+
+    def batch_curve_data(self, run_id: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._batch_data[run_id]
+
+    def legend_labels(self) -> list[str]:
+        """The legend's entries, top to bottom."""
+        legend = self.plot.getPlotItem().legend
+        return [label.text for _sample, label in legend.items]
+
+    def _remove_batch_curve(self, run_id: int) -> None:
+        curve = self._batch_curves.pop(run_id, None)
+        self._batch_data.pop(run_id, None)
+        if curve is not None:
+            self.plot.removeItem(curve)
+
     def remove_curve(self, run_id: int) -> None:
         curve = self._curves.pop(run_id, None)
         self._data.pop(run_id, None)
         if curve is not None:
             self.plot.removeItem(curve)
+        self._remove_batch_curve(run_id)
         self._update_cursor_range()
 
     def clear(self) -> None:
@@ -98,7 +132,8 @@ class LossPlot(QtWidgets.QWidget):
     # --- log axis and cursor ----------------------------------------------------------------
     @QtCore.Slot(bool)
     def set_log_y(self, enabled: bool) -> None:
-        if enabled and any(np.nanmin(v) <= 0 for _, v in self._data.values() if v.size):
+        shown = [*self._data.values(), *self._batch_data.values()]
+        if enabled and any(np.nanmin(v) <= 0 for _, v in shown if v.size):
             with QtCore.QSignalBlocker(self.log_check):
                 self.log_check.setChecked(False)
             self.log_check.setToolTip("Log scale needs positive values: this loss reaches ≤ 0")

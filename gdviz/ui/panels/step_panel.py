@@ -29,6 +29,15 @@ class StepPanel(QtWidgets.QWidget):
             label.setWordWrap(True)
             layout.addWidget(label)
             self.lines.append(label)
+        self.batch_lines: list[QtWidgets.QLabel] = []
+        for name in ("stepBatch", "stepBatchNumbers"):  # a mini-batch run's batch at this step
+            label = QtWidgets.QLabel(objectName=name)
+            label.setStyleSheet("font-family: monospace;")
+            label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
+            label.setWordWrap(True)
+            label.hide()
+            layout.addWidget(label)
+            self.batch_lines.append(label)
         self.status_label = QtWidgets.QLabel(objectName="stepStatus")
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
@@ -41,7 +50,9 @@ class StepPanel(QtWidgets.QWidget):
         step: Step,
         optimizer: Optimizer,
         axis_names: tuple[str, str, str],
+        update: tuple[str, str] | None = None,
     ) -> None:
+        """`update` replaces the update lines (a mini-batch step: the batch's gradient)."""
         a, b, fn = axis_names
         fn = "L" if fn == "L" else "f"
         k = step.k
@@ -57,9 +68,15 @@ class StepPanel(QtWidgets.QWidget):
             update_x.setText(f"{a}{k}: the start")
             update_y.setText(f"α = {number(optimizer.hp.lr)}, {optimizer.title}")
         else:
-            x_line, y_line = update_lines(previous, step, optimizer, axis_names)
+            x_line, y_line = update or update_lines(previous, step, optimizer, axis_names)
             update_x.setText(x_line)
             update_y.setText(y_line)
+
+    def show_batch(self, lines: tuple[str, str] | None) -> None:
+        """Which examples were in the step's batch, and its loss and gradient (None: hidden)."""
+        for label, text in zip(self.batch_lines, lines or ("", ""), strict=True):
+            label.setText(text)
+            label.setVisible(bool(text))
 
     def show_status(self, text: str, problem: bool = False) -> None:
         self.status_label.setStyleSheet(f"color: {theme.ERROR};" if problem else theme.NOTE_STYLE)
@@ -69,4 +86,5 @@ class StepPanel(QtWidgets.QWidget):
         self.title_label.setText("No run yet: click the surface, then press Space.")
         for label in self.lines:
             label.clear()
+        self.show_batch(None)
         self.status_label.clear()
