@@ -53,7 +53,7 @@ def legend_rows(scatter: Scatter, axis_names: tuple[str, str, str]) -> list[Lege
         share = m.count / len(scatter)
         still = int(np.count_nonzero(moving & (scatter.labels == k)))
         text = (
-            f"{f} = {number(m.value, 4)} at ({number(m.x, 4)}, {number(m.y, 4)})\n"
+            f"at ({number(m.x, 4)}, {number(m.y, 4)}): {f} = {number(m.value, 4)}\n"
             f"{m.count:,} start{'s' if m.count != 1 else ''} ({share:.0%})"
             + (f", {still:,} still moving at the last step" if still else "")
         )

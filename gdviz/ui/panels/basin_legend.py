@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from PySide6 import QtCore, QtGui, QtWidgets
 
 MAX_ROWS = 8  # more minima are summed up in one line
-LEGEND_WIDTH = 250
+LEGEND_WIDTH = 290
 
 
 @dataclass(frozen=True)
