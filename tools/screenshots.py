@@ -86,6 +86,8 @@ def _shoot() -> int:
     window.picture().save(str(OUT / "light-theme.png"))
     apply_look(window, "dark")
 
+    _basins(app, window)
+
     window.history.mark_saved()
     window.close()
     window.deleteLater()
@@ -93,6 +95,22 @@ def _shoot() -> int:
     app.shutdown()  # before the private X server stops (DESIGN pitfall 18)
     print("\n".join(str(p) for p in sorted(OUT.glob("*.png"))))
     return 0
+
+
+def _basins(app, window) -> None:
+    """Himmelblau from 400 starts: each start coloured by the minimum it reaches, the legend."""
+    from PySide6 import QtCore
+
+    window.resize(1440, 900)
+    window.load_preset("himmelblau")
+    _settled(app, window)
+    window.starts_panel.count_edit.setText("400")
+    window.scatter_starts()
+    _pump(app, 30.0, lambda: window.doc.scatter.scatter is not None)
+    window.docks["top"].raise_()
+    window.resizeDocks([window.docks["top"]], [330], QtCore.Qt.Vertical)
+    _settled(app, window)
+    window.picture().save(str(OUT / "basins.png"))
 
 
 if __name__ == "__main__":

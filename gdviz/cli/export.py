@@ -42,7 +42,13 @@ def _export_parser():
     add_minibatch_options(parser)
     parser.add_argument(
         "--animate", default="descent", metavar="KINDS",
-        help="descent, delta, direction, orbit, or several joined by commas (default descent)",
+        help="descent, delta, direction, orbit, starts, or several joined by commas (default "
+        "descent); starts: the paths of --starts (or the scene's scatter) grow together",
+    )  # fmt: skip
+    parser.add_argument(
+        "--starts", metavar="K[,grid|random[,SEED]]",
+        help="many starts over the window for --animate starts, e.g. 400 or 400,random,7 "
+        "(the optimizer and its settings as for a run)",
     )  # fmt: skip
     parser.add_argument(
         "--out", required=True, metavar="FILE", help="FILE.mp4|gif|webm|png or DIR/"
@@ -191,11 +197,12 @@ def _run_export(argv: Sequence[str]) -> int:
     check_finite_somewhere(surface, _window_of(args, surface))
     if "descent" in kinds:
         check_start_defined(surface, start)  # as `gdviz run` does
+    starts = _starts_spec(args, kinds, optimizer, max_steps, tol)
     check_destination(spec)
 
     from gdviz.display import display_for_rendering
 
-    request = _Request(kinds, frames, hold, camera, minibatch)
+    request = _Request(kinds, frames, hold, camera, minibatch, starts)
     with display_for_rendering(while_starting=_import_rendering):
         return _render_and_write(args, spec, request, surface, start, optimizer, max_steps, tol)
 
@@ -214,6 +221,35 @@ class _Request:
     hold: int  # that repeat the last
     camera: tuple[float, ...] | None  # (azimuth, elevation[, distance]); None: auto
     minibatch: object = None  # MiniBatchSettings of --batch-size/--seed; None: full batch
+    starts: object = None  # the StartsSpec of a "starts" animation
+
+
+def _starts_spec(args, kinds, optimizer, max_steps, tol):
+    """The many starts a "starts" animation shows: --starts with the run options, else the
+    scene's scatter; None when not animated. UsageError when neither says, or --starts is bad."""
+    if args.starts is not None and "starts" not in kinds:
+        raise UsageError("--starts goes with --animate starts")
+    if "starts" not in kinds:
+        return None
+    if args.starts is None:
+        from gdviz.core.scene import load_scene
+
+        spec = load_scene(args.scene).starts if args.scene else None
+        if spec is None:
+            raise UsageError(
+                "--animate starts needs --starts K[,grid|random[,SEED]] (or a --scene with a "
+                "scatter of starts)"
+            )
+        return spec
+    from gdviz.cli.options import core_value
+    from gdviz.core.optimizers import HYPERPARAMETER_NAMES
+    from gdviz.core.run_settings import starts_from_text
+    from gdviz.core.scene import RunSpec
+    from gdviz.model.scatter_state import starts_spec
+
+    settings = core_value("--starts", args.starts, lambda: starts_from_text(args.starts))
+    knobs = {name: getattr(optimizer.hp, name) for name in HYPERPARAMETER_NAMES}
+    return starts_spec(RunSpec(optimizer.name, **knobs, max_steps=max_steps, tol=tol), settings)
 
 
 def _frame_count(args, animated: bool, fps: float) -> int:
@@ -332,7 +368,7 @@ def _stage_for(args, surface, start, optimizer, max_steps, tol, plan, spec, stop
         scene is not None and (scene.shown or scene.pinned)
     )
     deadline = time.monotonic() + GRID_TIMEOUT_S
-    stage = build_stage(doc, constructions, stop.keep_going)
+    stage = build_stage(doc, constructions, stop.keep_going, starts=plan.starts is not None)
     try:
         if args.function:
             doc.set_expression(args.function, label=None)  # checked by surface_from_args
@@ -355,6 +391,8 @@ def _stage_for(args, surface, start, optimizer, max_steps, tol, plan, spec, stop
             stage.add_run(start, optimizer, max_steps, tol, plan.minibatch)
         if "descent" in plan.kinds:
             stage.finish_runs()
+        if plan.starts is not None:
+            stage.starts.compute_now(plan.starts)
         _aim(stage, plan.camera, spec)
     except BaseException:
         stage.close()

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-ANIMATIONS = ("descent", "delta", "direction", "orbit")
+ANIMATIONS = ("descent", "delta", "direction", "orbit", "starts")
 # Animations that go somewhere (and so end on a frame worth holding); the others are loops.
-ANIMATIONS_WITH_AN_END = ("descent", "delta")
+ANIMATIONS_WITH_AN_END = ("descent", "delta", "starts")
 DELTA_END = 1e-6  # "Δ → 0" animations end here: far enough to read the limit, before round-off
 ORBIT_DEGREES = 360.0
 HOLD_SECONDS = 1.0  # a video that goes somewhere stays this long on its last frame
@@ -119,6 +119,7 @@ class FrameState:
     angle: float | None
     azimuth: float | None
     positions: tuple[float, ...] = ()
+    starts_head: float | None = None  # the many starts' step shown ("starts" animations)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,8 @@ class AnimationPlan:
     azimuth_start: float = -60.0
     progress: tuple[float, ...] = ()
     hold: int = 0
+    starts_length: int = 0  # steps of the longest of the many starts' paths (+1)
+    starts_progress: tuple[float, ...] = ()  # as `progress`, for the many starts
 
     def __post_init__(self) -> None:
         unknown = [k for k in self.kinds if k not in ANIMATIONS]
@@ -152,6 +155,8 @@ class AnimationPlan:
             raise ValueError(f"hold must be a whole number ≥ 0, got {self.hold!r}")
         if "descent" in self.kinds and not any(n > 0 for n in self.run_lengths):
             raise ValueError("a descent animation needs at least one run with recorded steps")
+        if "starts" in self.kinds and self.starts_length < 1:
+            raise ValueError("a many-starts animation needs a scatter of starts (Run → Scatter)")
         if not (math.isfinite(self.delta_start) and self.delta_start > 0):
             raise ValueError("Δ must be a finite number > 0")
 
@@ -176,20 +181,31 @@ class AnimationPlan:
             )
         angle = (self.angle_start + 360.0 * t) % 360.0 if "direction" in self.kinds else None
         azimuth = self.azimuth_start + ORBIT_DEGREES * t if "orbit" in self.kinds else None
-        return FrameState(index, steps, delta, angle, azimuth, positions)
+        starts_head = None
+        if "starts" in self.kinds:
+            starts_head = position_at(t, self.starts_length, self.starts_progress)
+        return FrameState(index, steps, delta, angle, azimuth, positions, starts_head)
 
     def _position(self, t: float, n: int) -> float:
         """Where a run of n steps is at share t: a whole step by steps timing, else the point
         between two steps where the share is reached (the head glides along the segment)."""
         if "descent" not in self.kinds or n == 0:
             return float(max(n - 1, 0))
-        if t >= 1.0:
-            return float(n - 1)
-        if not self.progress:
-            return float(round(t * (n - 1)))
-        k = int(np.searchsorted(self.progress, t, side="right")) - 1  # progress[k] <= t
-        if k >= n - 1:
-            return float(n - 1)
-        low, high = self.progress[k], self.progress[k + 1]
-        part = (t - low) / (high - low) if high > low else 0.0
-        return k + min(max(part, 0.0), 1.0)
+        return position_at(t, n, self.progress)
+
+
+def position_at(t: float, n: int, progress: Sequence[float]) -> float:
+    """Where a path of n steps is at share t of the animation, `progress` as descent_progress
+    gives it (empty: evenly, whole steps)."""
+    if n == 0:
+        return 0.0
+    if t >= 1.0:
+        return float(n - 1)
+    if not progress:
+        return float(round(t * (n - 1)))
+    k = int(np.searchsorted(progress, t, side="right")) - 1  # progress[k] <= t
+    if k >= n - 1:
+        return float(n - 1)
+    low, high = progress[k], progress[k + 1]
+    part = (t - low) / (high - low) if high > low else 0.0
+    return k + min(max(part, 0.0), 1.0)

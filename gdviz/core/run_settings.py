@@ -80,6 +80,33 @@ class MiniBatchSettings:
         check_whole("seed", self.seed, 0, MAX_SEED)
 
 
+def typed_whole(text: str) -> int | float | str:
+    """What a typed whole-number field holds, for `check_whole` to judge: an int when the text
+    is one ("1,000" too), a float when it is another number, else the stripped text."""
+    clean = text.strip().replace(",", "").replace("_", "").replace(" ", "")
+    try:
+        return int(clean)
+    except ValueError:
+        pass
+    try:
+        return float(clean)
+    except ValueError:
+        return text.strip()
+
+
+def starts_from_text(text: str) -> StartsSettings:
+    """StartsSettings from "K[,grid|random[,seed]]" (the CLI's --starts); ValueError saying
+    what is wrong."""
+    parts = [p.strip() for p in text.split(",")]
+    if not 1 <= len(parts) <= 3:
+        raise ValueError("write K[,grid|random[,seed]], e.g. 400 or 400,random,7")
+    layout = parts[1] if len(parts) > 1 else "grid"
+    if len(parts) == 3 and layout != "random":
+        raise ValueError("a seed draws random starts: write K,random,SEED")
+    seed = typed_whole(parts[2]) if len(parts) == 3 else 0
+    return StartsSettings(typed_whole(parts[0]), layout, seed)
+
+
 @dataclass(frozen=True)
 class StartsSettings:
     """How many starts, laid out on a grid or drawn at random (uniform over the window, seeded)."""

@@ -30,6 +30,7 @@ from gdviz.core.surfaces import ExpressionSurface, LogisticLossSurface, Surface
 from gdviz.core.window import Window, check_finite_somewhere
 from gdviz.model import runs as run_ops
 from gdviz.model.runs import SYNCHRONOUS_RUN_STEPS, RunRecord
+from gdviz.model.scatter_state import ScatterState
 
 # Which event a change of each Scene field emits.
 FIELD_EVENTS: dict[str, str] = {
@@ -50,6 +51,7 @@ FIELD_EVENTS: dict[str, str] = {
     "pinned": "shown_changed",
     "camera": "camera_changed",
     "panels": "panels_changed",
+    "starts": "starts_changed",
 }
 # Fields whose change makes a new Surface (the rest only re-sample or re-draw it).
 SURFACE_FIELDS = ("source", "window", "log_base")
@@ -70,6 +72,7 @@ class DocumentEvents(SignalGroup):
     shown_changed = Signal()
     camera_changed = Signal()
     panels_changed = Signal()
+    starts_changed = Signal()  # the scatter asked for (scene.starts); its result: doc.scatter
     run_settings_changed = Signal()
     runs_changed = Signal()  # a run was added or removed
     run_stepped = Signal(int)  # new steps recorded for run id
@@ -107,6 +110,7 @@ class Document:
         self.scrub_k: int | None = None
         self.heads: dict[int, float] | None = None  # per-run steps shown (an export's frame)
         self.run_settings = RunSpec(lr=_preset_lr(scene.source))
+        self.scatter = ScatterState()  # the many starts computed for scene.starts
         self._add_scene_runs(scene.runs)
 
     # --- reading ------------------------------------------------------------------------------
@@ -212,7 +216,11 @@ class Document:
                 dataset = self._dataset if "source" not in changed else dataset_of(new.source)
             surface = surface_for_scene(new, dataset)  # raises before anything has changed
             self._dataset, self._surface = dataset, surface
+        if surface_fields and keep_runs and new.starts is not None:
+            new = replace(new, starts=None)  # a scatter belongs to the old surface, as runs do
+            changed = [*changed, "starts"]
         self._scene = new
+        self.scatter.follow(new.starts, self._surface)
         if surface_fields and keep_runs:
             self._clear_runs(emit=True)  # their paths belong to the old surface
         for event in dict.fromkeys(FIELD_EVENTS[n] for n in changed):
@@ -420,6 +428,11 @@ def _check(scene: Scene) -> None:
         raise SceneError("shown: unknown construction")
     if any(name not in TOOLS for name in scene.pinned):
         raise SceneError("pinned: unknown tool")
+    if scene.starts is not None:
+        try:
+            scene.starts.settings()
+        except ValueError as err:
+            raise SceneError(f"starts: {err}") from None
 
 
 def _default_preset() -> str:

@@ -32,6 +32,7 @@ DOCKS: tuple[DockSpec, ...] = (
     DockSpec("lesson", "Lesson", LEFT, "function"),
     DockSpec("descent", "Descent", LEFT, "function", "descent"),
     DockSpec("dataset", "Data", LEFT, "function"),
+    DockSpec("starts", "Many starts", LEFT, "function"),
     DockSpec("point", "Point", RIGHT),
     DockSpec("step", "Step", RIGHT, "step", "descent"),
     DockSpec("likelihood", "Likelihood", RIGHT, "step", "likelihood"),

@@ -29,6 +29,7 @@ ANIMATION_TITLES = {
     "delta": "Δ shrinking toward 0",
     "direction": "u rotating",
     "orbit": "Camera orbit",
+    "starts": "Many starts growing together",
 }
 PREVIEW_WIDTH = 420
 
@@ -54,9 +55,14 @@ class ExportDialog(QtWidgets.QDialog):
         has_runs = bool(window.descent.runs)
         self.animation_checks["descent"].setChecked(has_runs)
         self.animation_checks["descent"].setEnabled(has_runs)
+        has_scatter = window.doc.scatter.scatter is not None
+        self.animation_checks["starts"].setEnabled(has_scatter)
+        self.animation_checks["starts"].setChecked(has_scatter and not has_runs)
+        if not has_scatter:
+            self.animation_checks["starts"].setToolTip("Scatter starts first (Ctrl+Shift+M)")
         if not has_runs:
             self.animation_checks["descent"].setToolTip("Start a run first (Space)")
-            self.animation_checks["orbit"].setChecked(True)
+            self.animation_checks["orbit"].setChecked(not has_scatter)
         form.addRow("Animate", animations)
 
         self.format_combo = QtWidgets.QComboBox(objectName="exportFormat")
@@ -207,7 +213,9 @@ class ExportDialog(QtWidgets.QDialog):
 
     def _changed(self, *_args) -> None:
         self.duration_label.setText(f"{self.frames_box.value() / self.fps_box.value():.1f} s")
-        self.timing_combo.setEnabled(self.animation_checks["descent"].isChecked())
+        self.timing_combo.setEnabled(
+            any(self.animation_checks[k].isChecked() for k in ("descent", "starts"))
+        )
         try:
             spec, request = self.current()
         except (ExportError, ValueError) as err:

@@ -42,7 +42,7 @@ class ExportStage(QtCore.QObject):
     Build it with `build_stage`; call `close()` when done (it joins the camera's search thread).
     """
 
-    def __init__(self, doc: Document, constructions: bool) -> None:
+    def __init__(self, doc: Document, constructions: bool, starts: bool = False) -> None:
         super().__init__()
         self.doc = doc
         self.view = SurfaceView()
@@ -63,6 +63,7 @@ class ExportStage(QtCore.QObject):
         events.focus_changed.connect(self._on_focus_changed)
         if constructions:
             self.constructions = self._construction_driver()
+        self.starts = self._scatter_controller() if starts else None
         self.camera = CameraController(doc, self.view, self, self)
 
     def _construction_driver(self):
@@ -77,6 +78,25 @@ class ExportStage(QtCore.QObject):
         panels = [PartialsPanel(), DirectionPanel(), LimitsPanel(), Derivative1DPanel()]
         self._panels = panels
         return ConstructionDriver(self.doc, self.view, *panels, self)
+
+    def _scatter_controller(self):
+        """The window's ScatterController, on a panel, legend and top view never shown (only its
+        drawing on the 3D view is seen); the stage computes with its compute_now."""
+        from gdviz.render.contour_view import ContourView
+        from gdviz.ui.panels.basin_legend import BasinLegend
+        from gdviz.ui.panels.starts_panel import StartsPanel
+        from gdviz.ui.scatter_controller import ScatterController
+
+        panel, contour, legend = StartsPanel(), ContourView(), BasinLegend()
+        self._panels += [panel, contour, legend]
+
+        def run_spec() -> RunSpec:  # what a new request would use: the scene's own scatter's
+            starts = self.doc.scene.starts
+            if starts is None:
+                raise ValueError("no scatter to export")
+            return starts.run
+
+        return ScatterController(self.doc, self.view, contour, panel, legend, run_spec, self)
 
     # --- what CameraController asks of the window's SurfaceController ---------------------------
     def grid_is_final(self) -> bool:
@@ -108,6 +128,8 @@ class ExportStage(QtCore.QObject):
         self._redraw_paths()
         if self.constructions is not None:
             self.constructions.set_grid(grid)
+        if self.starts is not None:
+            self.starts.set_grid(grid)
         self.camera.grid_shown()
 
     def _show_point(self) -> None:
@@ -184,18 +206,23 @@ class ExportStage(QtCore.QObject):
         self.camera.sync_camera()
 
     def close(self) -> None:
-        """Stop the camera's search thread and let the view and the panels go."""
+        """Stop the camera's search thread (and the scatter's) and let the view and panels go."""
         self.camera.stop()
+        if self.starts is not None:
+            self.starts.stop()
         self.holder.close()
         self.holder.deleteLater()  # with the container and the view
         for panel in self._panels:
             panel.deleteLater()
 
 
-def build_stage(doc: Document, constructions: bool, keep_going: Callable[[], bool]) -> ExportStage:
-    """A stage for doc, its view on screen (in the X server, never seen) and painted once: the
-    GL state the first frame starts from is then the one a window's view has."""
-    stage = ExportStage(doc, constructions)
+def build_stage(
+    doc: Document, constructions: bool, keep_going: Callable[[], bool], starts: bool = False
+) -> ExportStage:
+    """A stage for doc (with the drawing of constructions and of many starts if asked), its view
+    on screen (in the X server, never seen) and painted once: the GL state the first frame
+    starts from is then the one a window's view has."""
+    stage = ExportStage(doc, constructions, starts)
     try:
         painted: list[bool] = []
         stage.view.frameSwapped.connect(lambda: painted.append(True))

@@ -28,6 +28,7 @@ from gdviz.render.overlay import Overlay, draw_overlay, text_band
 from gdviz.ui import theme
 from gdviz.ui.camera_controller import FOLLOW_SMOOTHING
 from gdviz.ui.run_drawing import run_color
+from gdviz.ui.scatter_export import scatter_overlay_lines, scatter_plan_fields
 
 # The tools whose constructions an animation shows, pinned for the export.
 ANIMATED_TOOLS = {"delta": ("partials", "partials"), "direction": ("direction", "direction")}
@@ -66,6 +67,7 @@ def animation_plan(doc: Document, azimuth: float, request: FrameRequest) -> Anim
         azimuth_start=float(azimuth),
         progress=descent_progress(request.timing, traces, (window.width, window.height)),
         hold=int(request.hold),
+        **scatter_plan_fields(doc, request),
     )
 
 
@@ -122,6 +124,7 @@ def render_frames(
                 yield frame
     finally:
         doc.show_steps(None)
+        doc.scatter.show_step(None)
         doc.update(
             delta=saved.delta,
             direction=saved.direction,
@@ -150,6 +153,7 @@ def palette_samples(window, spec, request: FrameRequest) -> Iterator[np.ndarray]
 def _apply(doc: Document, state: FrameState, elevation: float) -> None:
     """Set the document to frame `state`: the steps shown, Δ, u and the camera's azimuth."""
     doc.show_steps(dict(zip(doc.runs, state.positions, strict=True)))
+    doc.scatter.show_step(state.starts_head)
     changes: dict = {}
     if state.delta is not None:
         changes["delta"] = state.delta
@@ -176,6 +180,7 @@ def frame_overlay(doc: Document, state: FrameState, request: FrameRequest) -> Ov
         lines.append(
             (f"{record.label}: k = {step.k}, {fn} = {value}", run_color(doc, record.run_id))
         )
+    lines += scatter_overlay_lines(doc, state.starts_head)
     if state.delta is not None:
         lines.append((f"Δ = {state.delta:.2e}", theme.ACCENT))
     if state.angle is not None:

@@ -19,7 +19,7 @@ from gdviz.render.contour_view import ContourView
 from gdviz.render.view3d import SurfaceView
 from gdviz.ui.camera_controller import CameraController
 from gdviz.ui.construction_driver import ConstructionDriver
-from gdviz.ui.descent_controller import DescentController
+from gdviz.ui.descent_controller import DescentController, run_spec_of
 from gdviz.ui.docks import (
     DOCK_BY_NAME,
     TOOL_DOCK,
@@ -34,6 +34,7 @@ from gdviz.ui.look import apply_look, remembered_theme_name
 from gdviz.ui.menus import build_menus
 from gdviz.ui.minibatch_controller import MiniBatchController
 from gdviz.ui.minibatch_ghost import MiniBatchGhost
+from gdviz.ui.panels.basin_legend import BasinLegend, TopViewBox
 from gdviz.ui.panels.data_plot import DataPlot
 from gdviz.ui.panels.dataset_panel import DatasetPanel
 from gdviz.ui.panels.derivative1d_panel import Derivative1DPanel
@@ -46,7 +47,9 @@ from gdviz.ui.panels.limits_panel import LimitsPanel
 from gdviz.ui.panels.loss_plot import LossPlot
 from gdviz.ui.panels.partials_panel import PartialsPanel
 from gdviz.ui.panels.point_panel import PointPanel
+from gdviz.ui.panels.starts_panel import StartsPanel
 from gdviz.ui.panels.step_panel import StepPanel
+from gdviz.ui.scatter_controller import ScatterController
 from gdviz.ui.scene_files import SceneFiles
 from gdviz.ui.surface_controller import SurfaceController
 from gdviz.ui.undo import UndoHistory
@@ -103,13 +106,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.lesson_panel = LessonPanel()
         self.likelihood_panel = LikelihoodPanel()
         self.data_plot = DataPlot()
+        self.starts_panel = StartsPanel()
+        self.basin_legend = BasinLegend()
         self.docks = build_docks(self, {
             "function": self.function_panel, "lesson": self.lesson_panel,
             "descent": self.descent_panel, "dataset": self.dataset_panel,
             "point": self.point_panel, "step": self.step_panel,
             "likelihood": self.likelihood_panel, "partials": self.partials_panel,
             "direction": self.direction_panel, "limits": self.limits_panel,
-            "derivative": self.derivative_panel, "top": self.contour_view,
+            "derivative": self.derivative_panel,
+            "top": TopViewBox(self.contour_view, self.basin_legend), "starts": self.starts_panel,
             "loss": self.loss_plot, "data": self.data_plot,
         })  # fmt: skip
         self.lesson_dock = self.docks["lesson"]
@@ -133,6 +139,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.logistic = LogisticController(
             doc, self.dataset_panel, self.likelihood_panel, self.data_plot, self
         )
+        self.starts = ScatterController(
+            doc, self.view, self.contour_view, self.starts_panel, self.basin_legend,
+            lambda: run_spec_of(self.descent_panel.settings()), self,
+        )  # fmt: skip
         self.camera = CameraController(doc, self.view, self.surfaces, self)
         self.history = UndoHistory(doc, self)
         self.files = SceneFiles(doc, self.history, self.current_scene, settings, self)
@@ -146,6 +156,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.files,
             self.lessons,
             self.camera,
+            self.starts,
         )
         for source in sources:
             source.status_message.connect(self.statusBar().showMessage)
@@ -199,6 +210,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.descent.set_grid(grid)
         self.constructions.set_grid(grid)
         self.minibatch_ghost.grid_changed()
+        self.starts.set_grid(grid)
         if self.grid_is_final():
             self.camera.grid_shown()
         self.grid_displayed.emit()
@@ -345,6 +357,13 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             self.step_once()
 
+    def scatter_starts(self) -> bool:
+        """Run → Scatter starts: the Many starts panel's K, layout and seed, computed off the
+        GUI thread; False (the panel says why) when a setting is bad."""
+        self.docks["starts"].show()
+        self.docks["starts"].raise_()
+        return self.starts.scatter_starts()
+
     def export_dialog(self) -> None:
         """File → Export…: choose, check the destination, then export with progress and cancel."""
         from gdviz.ui.export_runner import export_with_dialog
@@ -408,6 +427,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.files.keep_last()
         keep_window_state(self, self._settings)
         self.descent.stop()
+        self.starts.stop()
         self.surfaces.stop()
         self.logistic.stop()
         self.camera.stop()

@@ -25,6 +25,7 @@ SHORTCUTS = (
     ("Ctrl+Shift+F", "Frame the runs: turn the view so the point and every path are seen"),
     ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Layout: explore every tool / present / compare runs"),
     ("Ctrl+L", "Toggle log-scaled height"),
+    ("Ctrl+Shift+M", "Scatter starts: many runs at once, coloured by the minimum each reaches"),
     ("Ctrl+E", "Export an animation (MP4, GIF, WebM, PNG frames) or a still"),
     ("Ctrl+Shift+C", "Copy the 3D view to the clipboard at the export size"),
     ("Ctrl+O / Ctrl+S / Ctrl+Shift+S", "Open, save, save as a scene (a .json file)"),
@@ -165,6 +166,12 @@ def build_menus(window) -> Menus:
     for action in (play, step, reset):
         _view_scoped(action, views)
     _action(run_menu, "&Add run from the point", window.add_run)
+    run_menu.addSeparator()
+    _action(run_menu, "S&catter starts", window.scatter_starts, "Ctrl+Shift+M",
+            "Run the Descent panel's optimizer from many starts over the window at once; "
+            "the top view colours each start by the minimum it reaches")  # fmt: skip
+    _action(run_menu, "C&lear the scatter", window.starts.clear,
+            tip="Remove the many starts from the views (Ctrl+Z brings them back)")  # fmt: skip
 
     help_menu = bar.addMenu("&Help")
     _action(help_menu, "&Keyboard shortcuts", lambda: show_shortcuts(window))

@@ -88,6 +88,10 @@ current: Theme = THEMES["dark"]
 # Runs: distinct from each other and from the point marker's red (render.view3d.MARKER_COLOR),
 # and readable on the viridis surface (not its yellows and greens) on both backgrounds.
 RUN_COLORS = ("#00e5ff", "#ffc400", "#ff2dd1", "#ffffff", "#8c6cff", "#5cff8a", "#ff8ab3")
+# Basins of attraction (many starts), by the rank of their minimum's value; then they repeat.
+BASIN_COLORS = ("#ff4d5e", "#00d5ff", "#ffb000", "#ff4fd8", "#f2f2f2", "#9b7bff", "#5cff8a",
+                "#ff8a3d")  # fmt: skip
+NO_BASIN_COLOR = "#8a8a94"  # starts that diverged or left the domain
 
 ERROR_STYLE = f"color: {ERROR}; font-weight: 600;"
 NOTE_STYLE = f"color: {MUTED};"
