@@ -155,6 +155,10 @@ class DescentController(QtCore.QObject):
             self.doc.advance_run(run_id, spec.max_steps + 2)  # the start, every step, the end
         return run_id
 
+    def next_run_spec(self) -> RunSpec:
+        """What a new run would use: the Descent panel's method, α, knobs and stop rules."""
+        return run_spec_of(self.panel.settings())
+
     def finish_runs_now(self) -> None:
         """Compute every run still paused (a reopened scene's) to its end, here and now
         (headless export: a scene may ask for more steps than are computed on opening)."""
