@@ -87,6 +87,7 @@ def _shoot() -> int:
     apply_look(window, "dark")
 
     _basins(app, window)
+    shoot_sweep(app, window)
 
     window.history.mark_saved()
     window.close()
@@ -111,6 +112,24 @@ def _basins(app, window) -> None:
     window.resizeDocks([window.docks["top"]], [330], QtCore.Qt.Vertical)
     _settled(app, window)
     window.picture().save(str(OUT / "basins.png"))
+
+
+def shoot_sweep(app, window) -> None:
+    """The learning-rate sweep of x² + 10y² with gradient descent from (1, 1): the measured edge
+    beside 2/λ_max = 0.1, and the run of a rate just below the edge zigzagging in the 3D view."""
+    window.resize(1440, 900)
+    window.apply_expression("x^2 + 10*y^2")
+    window.set_point(1.0, 1.0)
+    window.show_sweep()
+    window.sweeps.run_from_panel()
+    _pump(app, 30.0, lambda: window.doc.sweep_result is not None)
+    speeds = window.descent_panel.speed_combo
+    speeds.setCurrentIndex(speeds.count() - 1)
+    rates = window.doc.sweep_result.sweep.learning_rates
+    window.sweeps.run_rate(float(rates[rates < 0.095][-1]))
+    _pump(app, 20.0, lambda: not window.descent.has_unfinished_runs())
+    _settled(app, window)
+    window.picture().save(str(OUT / "sweep.png"))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ def _sweep_parser() -> argparse.ArgumentParser:
         prog="gdviz sweep",
         description="Run an optimizer from one start with many learning rates (log-spaced, "
         "run together) and print each rate's final loss, steps and stop reason, the largest "
-        "stable rate and, for a quadratic f, 2/λ_max of its Hessian.",
+        "stable rate and, for a quadratic f, 2/λ_max of its Hessian. With --scene, a scene "
+        "that holds a sweep (saved from the Sweep panel) gives its optimizer, knobs, start, "
+        "steps, rates and count; options given override them.",
     )
     add_source_and_run_options(parser, with_lr=False)
     parser.add_argument(
@@ -43,14 +45,19 @@ def _sweep_parser() -> argparse.ArgumentParser:
 
 def run_sweep_verb(argv: Sequence[str]) -> int:
     args = _sweep_parser().parse_args(argv)  # before the heavy imports: --help stays instant
-    from gdviz.core.run_settings import MAX_RATES, SweepSettings
+    from gdviz.core.run_settings import MAX_RATES, SweepSettings, learning_rate_grid
+
+    if args.scene is not None:
+        _take_the_scenes_sweep(args, _given(argv))
 
     lr_min, lr_max = parse_numbers(args.lr_range, 2, "--lr-range")
     count = whole_number(args.count, "--count", 1, MAX_RATES)
     optimizer, max_steps, tol = optimizer_from_args(args)
+    core_value("--lr-range", args.lr_range, lambda: learning_rate_grid(lr_min, lr_max, count))
     settings = core_value(
-        "--lr-range", args.lr_range, lambda: SweepSettings(lr_min, lr_max, count, max_steps, tol)
-    )
+        "--count/--steps", f"{count} × {max_steps}",
+        lambda: SweepSettings(lr_min, lr_max, count, max_steps, tol),
+    )  # fmt: skip
     surface, suggested = surface_from_args(args)
     start = start_from_args(args, suggested)
     check_start_defined(surface, start)  # nothing runs from a start where f is undefined
@@ -59,6 +66,41 @@ def run_sweep_verb(argv: Sequence[str]) -> int:
     sweep = run_sweep(surface, start, optimizer, settings)
     print(_json(sweep, optimizer) if args.format == "json" else _csv(sweep))
     return 0
+
+
+def _given(argv: Sequence[str]) -> set[str]:
+    """The options typed on the command line (dest names), whatever argparse's defaults."""
+    parser = _sweep_parser()
+    for action in parser._actions:
+        action.default = argparse.SUPPRESS
+    return set(vars(parser.parse_args(argv)))
+
+
+def _take_the_scenes_sweep(args: argparse.Namespace, given: set[str]) -> None:
+    """Fill the options not given from the scene's sweep (what the GUI's Sweep panel ran)."""
+    from gdviz.core.optimizers import HYPERPARAMETER_NAMES
+    from gdviz.core.scene import load_scene
+
+    spec = load_scene(args.scene).sweep
+    if spec is None:
+        return
+    run = spec.run
+    if "optimizer" not in given:
+        args.optimizer = run.optimizer
+    if args.optimizer == run.optimizer:
+        for name in HYPERPARAMETER_NAMES:
+            if name != "lr" and name not in given:
+                setattr(args, name, repr(getattr(run, name)))
+    defaults = {
+        "start": f"{run.start[0]!r},{run.start[1]!r}",
+        "steps": str(run.max_steps),
+        "tol": repr(run.tol),
+        "lr_range": f"{spec.lr_min!r},{spec.lr_max!r}",
+        "count": str(spec.count),
+    }
+    for dest, value in defaults.items():
+        if dest not in given:
+            setattr(args, dest, value)
 
 
 def _rows(sweep):

@@ -12,6 +12,8 @@ DEFAULT_LR_MIN = 1e-4
 DEFAULT_LR_MAX = 10.0
 DEFAULT_RATES = 60
 MAX_RATES = 10_000
+# A sweep keeps every run's path (5 float64 columns): rates × steps at most this (~200 MB).
+MAX_SWEEP_CELLS = 5_000_000
 DEFAULT_STARTS = 400
 MAX_STARTS = 10_000
 START_LAYOUTS: tuple[str, ...] = ("grid", "random")
@@ -66,6 +68,11 @@ class SweepSettings:
         check_whole("max steps", self.max_steps, 1, None)
         if not (isinstance(self.tol, (int, float)) and math.isfinite(self.tol) and self.tol >= 0):
             raise ValueError(f"tolerance must be a finite number ≥ 0, got {self.tol!r}")
+        if self.count * self.max_steps > MAX_SWEEP_CELLS:
+            raise ValueError(
+                f"{self.count:,} rates × {self.max_steps:,} steps is too large a sweep: "
+                f"rates × steps must be at most {MAX_SWEEP_CELLS:,}"
+            )
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ PANELS: tuple[str, ...] = (
     "limits",
     "derivative",
     "top",
+    "sweep",
 )
 CONSTRUCTIONS: tuple[str, ...] = ("partials", "direction", "gradient", "tangent_plane", "limits")
 # The tools, one tab each; a construction is drawn while its tool is active or while it is pinned.

@@ -22,6 +22,7 @@ from gdviz.core.scene import (
     Scene,
     SceneError,
     SurfaceSource,
+    SweepSpec,
     scene_for_preset,
 )
 from gdviz.core.scene import LOG_BASES as LOG_BASE_KEYS
@@ -31,6 +32,7 @@ from gdviz.core.window import Window, check_finite_somewhere
 from gdviz.model import runs as run_ops
 from gdviz.model.runs import SYNCHRONOUS_RUN_STEPS, RunRecord
 from gdviz.model.scatter_state import ScatterState
+from gdviz.model.sweeps import SweepResult
 
 # Which event a change of each Scene field emits.
 FIELD_EVENTS: dict[str, str] = {
@@ -52,6 +54,7 @@ FIELD_EVENTS: dict[str, str] = {
     "camera": "camera_changed",
     "panels": "panels_changed",
     "starts": "starts_changed",
+    "sweep": "sweep_changed",
 }
 # Fields whose change makes a new Surface (the rest only re-sample or re-draw it).
 SURFACE_FIELDS = ("source", "window", "log_base")
@@ -78,6 +81,8 @@ class DocumentEvents(SignalGroup):
     run_stepped = Signal(int)  # new steps recorded for run id
     run_finished = Signal(int)
     focus_changed = Signal()  # the focused run or the scrubbed iteration
+    sweep_changed = Signal()  # the scene's sweep spec (its result is then out of date)
+    sweep_computed = Signal()  # a sweep's result was stored
     edited = Signal(object)  # an Edit: what undo needs
 
 
@@ -111,6 +116,7 @@ class Document:
         self.heads: dict[int, float] | None = None  # per-run steps shown (an export's frame)
         self.run_settings = RunSpec(lr=_preset_lr(scene.source))
         self.scatter = ScatterState()  # the many starts computed for scene.starts
+        self._sweep_result: SweepResult | None = None
         self._add_scene_runs(scene.runs)
 
     # --- reading ------------------------------------------------------------------------------
@@ -150,6 +156,15 @@ class Document:
 
     def drawn_constructions(self) -> tuple[str, ...]:
         return self._scene.drawn_constructions()
+
+    @property
+    def sweep_result(self) -> SweepResult | None:
+        """The result of the scene's sweep on this surface; None until it is computed (or when
+        the sweep or the surface changed since)."""
+        held = self._sweep_result
+        if held is None or held.spec != self._scene.sweep or held.surface is not self._surface:
+            return None
+        return held
 
     # --- changing the scene ---------------------------------------------------------------------
     def update(
@@ -199,6 +214,10 @@ class Document:
             merged = replace(merged, runs=tuple(r.saved_spec() for r in self._runs.values()))
             if any(getattr(merged, n) != getattr(self._scene, n) for n in SURFACE_FIELDS):
                 merged = replace(merged, runs=())
+        if "sweep" not in names and any(
+            getattr(merged, n) != getattr(self._scene, n) for n in SURFACE_FIELDS
+        ):
+            merged = replace(merged, sweep=None)  # it swept the old surface
         self.restore(merged, label)
 
     def _commit(
@@ -216,6 +235,9 @@ class Document:
                 dataset = self._dataset if "source" not in changed else dataset_of(new.source)
             surface = surface_for_scene(new, dataset)  # raises before anything has changed
             self._dataset, self._surface = dataset, surface
+            if keep_runs and new.sweep is not None:  # like the runs, it swept the old surface
+                new = replace(new, sweep=None)
+                changed = [*changed, "sweep"]
         if surface_fields and keep_runs and new.starts is not None:
             new = replace(new, starts=None)  # a scatter belongs to the old surface, as runs do
             changed = [*changed, "starts"]
@@ -291,6 +313,35 @@ class Document:
         if spec != self.run_settings:
             self.run_settings = spec
             self.events.run_settings_changed.emit()
+
+    # --- the learning-rate sweep ---------------------------------------------------------------
+    def set_sweep(
+        self, spec: SweepSpec | None, result: SweepResult | None = None, label: str | None = None
+    ) -> None:
+        """The scene's sweep and, when given, its computed result (for this spec and surface)."""
+        if result is not None and (result.spec != spec or result.surface is not self._surface):
+            raise ValueError("a sweep result must be for the given spec on the current surface")
+        if spec is not None:
+            spec.settings()  # ValueError for a bad range, count or steps; nothing changes
+        before = self.snapshot() if label else None
+        changed = spec != self._scene.sweep
+        self._scene = replace(self._scene, sweep=spec)
+        self._sweep_result = result
+        if changed:
+            self.events.sweep_changed.emit()
+        if result is not None:
+            self.events.sweep_computed.emit()
+        if label and changed:
+            self.events.edited.emit(Edit(label, before))
+
+    def set_sweep_result(self, result: SweepResult) -> bool:
+        """The computed result of the scene's sweep; ignored (False) if the sweep or the
+        surface changed while it was computed."""
+        if result.spec != self._scene.sweep or result.surface is not self._surface:
+            return False
+        self._sweep_result = result
+        self.events.sweep_computed.emit()
+        return True
 
     # --- runs -----------------------------------------------------------------------------------
     def add_run(self, start: tuple[float, float], spec: RunSpec | None = None) -> int:

@@ -163,6 +163,10 @@ class DescentController(QtCore.QObject):
             self.step_panel.show_status(f"Cannot start the run: {problem}", problem=True)
         return problem is not None
 
+    def next_run_spec(self) -> RunSpec:
+        """What a new run would use: the Descent panel's method, α, knobs and stop rules."""
+        return run_spec_of(self.panel.settings())
+
     def finish_runs_now(self) -> None:
         """Compute every run still paused (a reopened scene's) to its end, here and now
         (headless export: a scene may ask for more steps than are computed on opening)."""

@@ -43,6 +43,7 @@ DOCKS: tuple[DockSpec, ...] = (
     DockSpec("top", "Top view", BOTTOM, "top", scroll=False),
     DockSpec("loss", "Loss", BOTTOM, scroll=False),
     DockSpec("data", "Data plot", BOTTOM, "top", scroll=False),
+    DockSpec("sweep", "Sweep", BOTTOM, "top", scroll=False),
 )
 DOCK_BY_NAME = {spec.name: spec for spec in DOCKS}
 TOOL_DOCK = {spec.tool: spec.name for spec in reversed(DOCKS) if spec.tool}

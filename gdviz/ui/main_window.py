@@ -49,9 +49,11 @@ from gdviz.ui.panels.partials_panel import PartialsPanel
 from gdviz.ui.panels.point_panel import PointPanel
 from gdviz.ui.panels.starts_panel import StartsPanel
 from gdviz.ui.panels.step_panel import StepPanel
+from gdviz.ui.panels.sweep_panel import SweepPanel
 from gdviz.ui.scatter_controller import ScatterController
 from gdviz.ui.scene_files import SceneFiles
 from gdviz.ui.surface_controller import SurfaceController
+from gdviz.ui.sweep_controller import SweepController, grow_when_shown
 from gdviz.ui.undo import UndoHistory
 from gdviz.ui.window_state import keep_window_state, restore_window_state
 
@@ -108,6 +110,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.data_plot = DataPlot()
         self.starts_panel = StartsPanel()
         self.basin_legend = BasinLegend()
+        self.sweep_panel = SweepPanel()
         self.docks = build_docks(self, {
             "function": self.function_panel, "lesson": self.lesson_panel,
             "descent": self.descent_panel, "dataset": self.dataset_panel,
@@ -116,7 +119,7 @@ class MainWindow(QtWidgets.QMainWindow):
             "direction": self.direction_panel, "limits": self.limits_panel,
             "derivative": self.derivative_panel,
             "top": TopViewBox(self.contour_view, self.basin_legend), "starts": self.starts_panel,
-            "loss": self.loss_plot, "data": self.data_plot,
+            "loss": self.loss_plot, "data": self.data_plot, "sweep": self.sweep_panel,
         })  # fmt: skip
         self.lesson_dock = self.docks["lesson"]
 
@@ -144,6 +147,8 @@ class MainWindow(QtWidgets.QMainWindow):
             lambda: run_spec_of(self.descent_panel.settings()), self,
         )  # fmt: skip
         self.camera = CameraController(doc, self.view, self.surfaces, self)
+        self.sweeps = SweepController(doc, self.sweep_panel, self.descent, self)
+        grow_when_shown(self, self.docks["sweep"])
         self.history = UndoHistory(doc, self)
         self.files = SceneFiles(doc, self.history, self.current_scene, settings, self)
         self.lessons = LessonPresenter(doc, self.lesson_panel, self.docks, self)
@@ -157,6 +162,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.lessons,
             self.camera,
             self.starts,
+            self.sweeps,
         )
         for source in sources:
             source.status_message.connect(self.statusBar().showMessage)
@@ -320,6 +326,12 @@ class MainWindow(QtWidgets.QMainWindow):
             self._settings.setValue("theme", name)
         self.statusBar().showMessage(f"Theme: {name} ({chosen.name})", 4000)
 
+    def show_sweep(self) -> None:
+        """View → Learning-rate sweep: bring the Sweep dock forward, its Run button focused."""
+        self.docks["sweep"].show()
+        self.docks["sweep"].raise_()
+        self.sweep_panel.run_button.setFocus()
+
     # --- lessons --------------------------------------------------------------------------------
     def open_default_lesson(self) -> None:
         self.lessons.open_default()
@@ -431,4 +443,5 @@ class MainWindow(QtWidgets.QMainWindow):
         self.surfaces.stop()
         self.logistic.stop()
         self.camera.stop()
+        self.sweeps.stop()
         super().closeEvent(event)

@@ -26,6 +26,7 @@ SHORTCUTS = (
     ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Layout: explore every tool / present / compare runs"),
     ("Ctrl+L", "Toggle log-scaled height"),
     ("Ctrl+Shift+M", "Scatter starts: many runs at once, coloured by the minimum each reaches"),
+    ("Ctrl+Shift+W", "Learning-rate sweep: final loss against α, the largest stable α"),
     ("Ctrl+E", "Export an animation (MP4, GIF, WebM, PNG frames) or a still"),
     ("Ctrl+Shift+C", "Copy the 3D view to the clipboard at the export size"),
     ("Ctrl+O / Ctrl+S / Ctrl+Shift+S", "Open, save, save as a scene (a .json file)"),
@@ -154,6 +155,8 @@ def build_menus(window) -> Menus:
     _action(view_menu, "&Next lesson step", window.lesson_panel.next, QtCore.Qt.Key_PageDown)
     _action(view_menu, "P&revious lesson step", window.lesson_panel.previous,
             QtCore.Qt.Key_PageUp)  # fmt: skip
+    _action(view_menu, "Learning-rate s&weep", window.show_sweep, "Ctrl+Shift+W",
+            "The Sweep panel: run many α at once and see which are stable")  # fmt: skip
     view_menu.addSeparator()
     for dock in window.docks.values():
         view_menu.addAction(dock.toggleViewAction())

@@ -45,8 +45,8 @@ def _numbers(step) -> dict[str, str]:
     return dict(step.numbers)
 
 
-def test_thirteen_steps_in_lecture_order(lesson: Lesson) -> None:
-    assert len(lesson.steps) == 13
+def test_thirteen_steps_in_lecture_order_then_the_optional_sweep(lesson: Lesson) -> None:
+    assert len(lesson.steps) == 14
     keys = [
         "0.5·x − 4",
         "x − 25",
@@ -61,6 +61,7 @@ def test_thirteen_steps_in_lecture_order(lesson: Lesson) -> None:
         "Partial",
         "directional",
         "Gradient descent",
+        "Optional: how small should α be?",
     ]
     for step, key in zip(lesson.steps, keys, strict=True):
         assert key in step.title

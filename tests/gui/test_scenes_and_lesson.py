@@ -117,7 +117,7 @@ def test_every_lecture_step_loads_and_shows_its_numbers(main_window, qtbot):
     window = main_window
     window.open_default_lesson()
     lesson = window.lesson_panel.lesson
-    assert len(lesson.steps) == 13
+    assert len(lesson.steps) == 14  # the lecture's 13 and the optional sweep
     assert window.lesson_dock.isVisible()
     for index, step in enumerate(lesson.steps):
         window.lesson_panel.select(index)
