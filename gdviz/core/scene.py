@@ -61,6 +61,7 @@ PANELS: tuple[str, ...] = (
     "derivative",
     "top",
     "sweep",
+    "starts",
 )
 CONSTRUCTIONS: tuple[str, ...] = ("partials", "direction", "gradient", "tangent_plane", "limits")
 # The tools, one tab each; a construction is drawn while its tool is active or while it is pinned.
