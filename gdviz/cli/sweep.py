@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from gdviz.cli.options import (
     Parser,
+    UsageError,
     add_source_and_run_options,
     check_start_defined,
     core_value,
@@ -18,6 +19,7 @@ from gdviz.cli.options import (
     surface_from_args,
     whole_number,
 )
+from gdviz.core.shown import shown_text
 
 FORMATS = ("csv", "json")
 
@@ -40,11 +42,18 @@ def _sweep_parser() -> argparse.ArgumentParser:
         "--count", default="60", metavar="M", help="how many rates, 1 to 10,000 (default 60)"
     )
     parser.add_argument("--format", choices=FORMATS, default="csv", help="output format")
+    # not an option of a sweep, but what a user types first: told so, not read as --lr-range
+    parser.add_argument("--lr", help=argparse.SUPPRESS)
     return parser
 
 
 def run_sweep_verb(argv: Sequence[str]) -> int:
     args = _sweep_parser().parse_args(argv)  # before the heavy imports: --help stays instant
+    if args.lr is not None:
+        raise UsageError(
+            f"--lr {shown_text(args.lr)}: a sweep runs many learning rates; give their range "
+            "with --lr-range LO,HI (and how many with --count M)"
+        )
     from gdviz.core.run_settings import MAX_RATES, SweepSettings, learning_rate_grid
 
     if args.scene is not None:

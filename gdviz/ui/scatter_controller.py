@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,7 +11,6 @@ from PySide6 import QtCore, QtGui
 from gdviz.core.descent import StopReason
 from gdviz.core.grid import SampledGrid, display_height, display_heights
 from gdviz.core.optimizers import OptimizerError, make_optimizer
-from gdviz.core.progress import Cancelled
 from gdviz.core.scatter import NO_BASIN, Scatter
 from gdviz.core.scene import RunSpec, StartsSpec
 from gdviz.core.step_text import number
@@ -28,8 +26,7 @@ from gdviz.render.view3d import PATH_DEPTH, SurfaceView
 from gdviz.ui import theme
 from gdviz.ui.panels.basin_legend import MAX_ROWS, BasinLegend, LegendRow
 from gdviz.ui.panels.starts_panel import StartsPanel
-from gdviz.workers.job_worker import JobCancelled, JobWorker
-from gdviz.workers.progress_relay import ProgressRelay
+from gdviz.workers.long_job import LongJobWorker
 
 SCATTER_DEPTH = PATH_DEPTH - 0.3  # under the runs' paths: a run started on top stays in front
 _FAR = 50.0  # top-view paths are clamped this many window sizes away (QPainter stays finite)
@@ -79,7 +76,6 @@ class _Job:
     job_id: int
     spec: StartsSpec
     surface: Surface
-    stop: threading.Event  # also the token its progress reports carry
 
 
 class ScatterController(QtCore.QObject):
@@ -102,11 +98,10 @@ class ScatterController(QtCore.QObject):
         self.doc, self.view, self.panel, self.legend = doc, view, panel, legend
         self._run_spec = run_spec
         self.grid: SampledGrid | None = None
-        self.jobs = JobWorker(self)
+        self.jobs = LongJobWorker(self, name="gdviz-scatter")
+        self.jobs.job_progressed.connect(self._on_progress)
         self.jobs.job_computed.connect(self._on_computed)
         self.jobs.job_failed.connect(self._on_failed)
-        self.relay = ProgressRelay(self)
-        self.relay.progressed.connect(self._on_progress)
         self._job: _Job | None = None
         self.items = ScatterItems()
         for offset, item in enumerate(self.items.items()):
@@ -151,7 +146,7 @@ class ScatterController(QtCore.QObject):
         """Stop the scatter being computed (nothing changes); whether one was."""
         job, self._job = self._job, None
         if job is not None:
-            job.stop.set()
+            self.jobs.cancel()
         self.panel.show_busy(False)
         return job is not None
 
@@ -175,29 +170,20 @@ class ScatterController(QtCore.QObject):
 
     def _start(self, spec: StartsSpec) -> None:
         self.cancel()  # a new request replaces the one running
-        stop = threading.Event()
-        surface, window, relay = self.doc.surface, self.doc.window, self.relay
+        surface, window = self.doc.surface, self.doc.window
 
-        def job(keep_going: Callable[[], bool]) -> Scatter:
-            try:
-                return compute_scatter(
-                    surface, window, spec,
-                    progress=lambda fraction: relay.report(stop, fraction),
-                    cancelled=lambda: stop.is_set() or not keep_going(),
-                )  # fmt: skip
-            except Cancelled:
-                raise JobCancelled from None
+        def job(progress: Callable[[float], None], cancelled: Callable[[], bool]) -> Scatter:
+            return compute_scatter(surface, window, spec, progress=progress, cancelled=cancelled)
 
-        job_id = self.jobs.submit(job, supersede=True, cancellable=True)
-        self._job = _Job(job_id, spec, surface, stop)
+        self._job = _Job(self.jobs.submit(job), spec, surface)
         self.panel.show_busy(True)
         self._say(f"Scattering {spec.count:,} starts ({spec.run.optimizer}, "
                   f"α = {number(spec.run.lr)})…", problem=False)  # fmt: skip
 
     # --- results --------------------------------------------------------------------------------
-    @QtCore.Slot(object, float)
-    def _on_progress(self, token: object, fraction: float) -> None:
-        if self._job is not None and token is self._job.stop:
+    @QtCore.Slot(int, float)
+    def _on_progress(self, job_id: int, fraction: float) -> None:
+        if self._job is not None and job_id == self._job.job_id:
             self.panel.show_busy(True, fraction)
 
     @QtCore.Slot(int, object)

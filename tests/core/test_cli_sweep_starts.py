@@ -164,6 +164,7 @@ RUN = ["run", "--dataset", "lecture"]
         ([*SWEEP, "--lr-range", "nan,1"], "--lr-range: 'nan' must be a finite number"),
         ([*SWEEP, "--lr-range", "1e-3,nan"], "--lr-range: 'nan' must be"),
         ([*SWEEP, "--lr-range", "1e-3"], "--lr-range needs 2 comma-separated"),
+        ([*SWEEP, "--lr", "0.1"], "--lr '0.1': a sweep runs many learning rates; give their"),
         ([*SWEEP, "--count", "0"], "--count must be a whole number ≥ 1, got '0'"),
         ([*SWEEP, "--count", "10001"], "--count must be at most 10000"),
         (["sweep", "--function", "sqrt(x)", "--start", "-1,0"], "f is not defined at the start"),
