@@ -11,7 +11,6 @@ import sys
 
 from tools.screenshots import OUT, _pump, _settled
 
-CAMERA = (50.0, -70.0, 1.3)  # elevation, azimuth, distance: the valley, from above its side
 LR, STEPS = 0.01, 1000  # the lecture's α: full batch glides into the valley, SGD wanders
 
 
@@ -23,7 +22,6 @@ def main() -> int:
 
 
 def _shoot() -> int:
-    from gdviz.core.grid import display_height
     from gdviz.core.minibatch import MiniBatchSettings
     from gdviz.core.optimizers import make_optimizer
     from gdviz.ui.app import ensure_application
@@ -48,8 +46,7 @@ def _shoot() -> int:
         window.docks[name].raise_()
     window.doc.focus(first)
     _settled(app, window)
-    center = (1.2, 3.6, display_height(window.grid, float(window.surface.value(1.2, 3.6))))
-    window.view.set_camera(*CAMERA, center)
+    window.camera.frame_what_matters(animate=False)  # View → Frame the runs, as a user would
     _settled(app, window)
     _pump(app, 0.5)
     window.picture().save(str(OUT / "minibatch.png"))

@@ -84,11 +84,13 @@ class FrameCapture:
             )
         finally:
             self._fbo.release()
-        if self.background != "transparent":
-            # alpha 255 in one pass over whole pixels (RGBA bytes: alpha is the top byte of a
-            # little-endian uint32), before the one copy that turns the rows top-down
-            pixels.view(np.uint32)[...] |= _OPAQUE
-        return pixels[::-1].copy()
+        if self.background == "transparent":
+            return pixels[::-1].copy()
+        # alpha 255 as the rows are turned top-down, in one pass over whole pixels (RGBA bytes:
+        # alpha is the top byte of a little-endian uint32)
+        out = np.empty_like(pixels)
+        np.bitwise_or(pixels.view(np.uint32)[::-1], _OPAQUE, out=out.view(np.uint32))
+        return out
 
     def close(self) -> None:
         self.view.makeCurrent()
