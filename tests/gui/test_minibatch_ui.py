@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from gdviz.cli import main
@@ -321,3 +321,16 @@ def test_the_view_menu_ghost_draws_the_current_batch_loss(main_window, qtbot):
     qtbot.waitUntil(lambda: ghost.shown_indices.tolist() == expected[7], timeout=3000)
     action.trigger()
     assert not window.view.ghost_surface_shown() and ghost.shown_indices is None
+
+
+def test_the_batch_box_is_no_wider_than_the_descent_panels_other_boxes(main_window):
+    """Its spin boxes do not ask for the width of ±1,000,000,000 (full batch): the Descent dock
+    keeps the width it had, nothing clipped."""
+    panel = main_window.descent_panel
+    others = [
+        box.minimumSizeHint().width()
+        for box in panel.findChildren(QtWidgets.QGroupBox)
+        if box is not panel.minibatch_box and box.title() in ("Optimizer", "Stop rules and speed")
+    ]
+    assert len(others) == 2
+    assert panel.minibatch_box.minimumSizeHint().width() <= max(others)

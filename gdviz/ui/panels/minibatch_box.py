@@ -11,6 +11,7 @@ from gdviz.ui.widgets import SpinBox
 # What the field accepts as typed: anything whole; core says what is wrong with it.
 TYPED_LIMIT = 1_000_000_000
 SEED_LIMIT = min(MAX_SEED, 2**31 - 1)  # a QSpinBox holds an int32
+BOX_MIN_WIDTH = 96  # px: "8  (full batch)" and a 10-digit seed still show whole
 NOT_A_LOSS = (
     "Mini-batches need a dataset's loss L(w, b): open the lecture loss or a dataset "
     "(File → Presets, or the Data panel). A function f(x, y) has no examples to batch."
@@ -58,6 +59,10 @@ class MiniBatchBox(QtWidgets.QGroupBox):
         )
         self.seed_box.valueChanged.connect(self.seed_edited)
         form.addRow("Shuffle seed", self.seed_box)
+        # A spin box asks for the width of its widest value (−1,000,000,000  (full batch)), which
+        # would widen the whole Descent dock past its column; the layout's width is enough.
+        for box in (self.size_box, self.seed_box):
+            box.setMinimumWidth(BOX_MIN_WIDTH)
 
         self.note = QtWidgets.QLabel(objectName="batchNote")
         self.note.setWordWrap(True)
