@@ -30,6 +30,10 @@ def apply_look(window: QtWidgets.QWidget | None, name: str) -> theme.Theme:
             item = plot.getPlotItem().getAxis(axis)
             item.setPen(chosen.plot_foreground)
             item.setTextPen(chosen.plot_foreground)
+        legend = plot.getPlotItem().legend
+        if legend is not None:
+            legend.setBrush(theme.legend_brush(chosen))
+            legend.setLabelTextColor(chosen.text)
     # the 3D view is a native window, not a child widget: findChildren does not reach it
     view = getattr(window, "view", None)
     if isinstance(view, SurfaceView):

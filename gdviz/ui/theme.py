@@ -135,6 +135,16 @@ def use(theme: Theme) -> None:
     )
 
 
+LEGEND_ALPHA = 215  # of 255: a legend's background hides the step cursor or a curve behind it
+
+
+def legend_brush(theme: Theme | None = None) -> QtGui.QColor:
+    """A plot legend's background: the plots' own, nearly opaque."""
+    color = QtGui.QColor((theme or current).plot_background)
+    color.setAlpha(LEGEND_ALPHA)
+    return color
+
+
 def palette(theme: Theme) -> QtGui.QPalette:
     """The window's palette for `theme`."""
     p = QtGui.QPalette()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from gdviz.ui import theme
 from tests.gui.pixels import background_rgb, grab_rgb
@@ -134,3 +134,19 @@ def test_no_panel_repeats_its_docks_title(main_window):
     for dock in main_window.docks.values():
         for box in dock.findChildren(QtWidgets.QGroupBox):
             assert box.title() != dock.windowTitle(), dock.windowTitle()
+
+
+def test_a_finished_runs_cursor_does_not_show_through_the_loss_legend(main_window, qtbot):
+    """The legend has the plot's background (nearly opaque), in either theme."""
+    window = main_window
+    legend = window.loss_plot.plot.getPlotItem().legend
+    try:
+        for name in ("dark", "light"):
+            window.set_theme(name)
+            qtbot.wait(20)
+            brush = legend.brush().color()
+            plot_background = QtGui.QColor(theme.current.plot_background)
+            assert brush.alpha() >= 200
+            assert brush.rgb() == plot_background.rgb()
+    finally:
+        window.set_theme("dark")

@@ -70,7 +70,7 @@ class Derivative1DPanel(QtWidgets.QWidget):
         self.plot = pg.PlotWidget(background=theme.PLOT_BACKGROUND, objectName="derivPlot")
         self.plot.setMinimumHeight(240)
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT)
+        self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=theme.legend_brush())
         self.g_curve = self.plot.plot(pen=pg.mkPen(theme.CURVE, width=2), name="g(x)")
         self.secant_curve = self.plot.plot(pen=pg.mkPen(theme.ACCENT, width=2), name="secant")
         self.tangent_curve = self.plot.plot(

@@ -22,7 +22,7 @@ class LossPlot(QtWidgets.QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", "iteration k")
         self.plot.setLabel("left", "f")
-        self.plot.addLegend(offset=(-10, 10), labelTextColor=theme.TEXT)
+        self.plot.addLegend(offset=(-10, 10), labelTextColor=theme.TEXT, brush=theme.legend_brush())
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.setClipToView(True)
         self.plot.getPlotItem().setMenuEnabled(False)
