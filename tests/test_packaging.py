@@ -28,6 +28,13 @@ def _tracked_resources() -> set[str]:
 
 def _build(tmp_path: Path, hook: str) -> Path:
     """Run setuptools' PEP 517 `hook` (build_wheel or build_editable) on a copy of the sources."""
+    import setuptools
+
+    major = int(setuptools.__version__.split(".")[0])
+    assert major >= 77, (
+        f"setuptools {setuptools.__version__} cannot build gdviz (SPDX license): "
+        "pip install '.[test]' brings setuptools >= 77"
+    )
     source = tmp_path / "src"
     source.mkdir()
     for name in SOURCES:
@@ -95,8 +102,9 @@ def test_the_installed_wheel_reads_its_resources(wheel, tmp_path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     script = (
+        "import importlib.resources as ir;"
+        "print(ir.files('gdviz.resources') / 'lessons' / 'README.md');"
         "from gdviz.core.resources import resource_path as r;"
-        "print(r('lessons', 'README.md'));"
         "print(r('presets.json').read_text(encoding='utf-8')[:1])"
     )
     # -S: no site-packages, so only the unpacked wheel can answer (not an editable install).
@@ -120,8 +128,10 @@ def test_the_editable_install_reads_the_top_level_resources(tmp_path) -> None:
     zipfile.ZipFile(editable).extractall(site)
     script = (
         "import site, sys; site.addsitedir(sys.argv[1]);"
+        "import importlib.resources as ir;"
+        "print(ir.files('gdviz.resources') / 'lessons' / 'README.md');"
         "from gdviz.core.resources import resource_path as r;"
-        "print(r('lessons', 'README.md')); print(r('icons', 'gdviz.svg').is_file())"
+        "print(r('icons', 'gdviz.svg').is_file())"
     )
     done = subprocess.run(
         [sys.executable, "-S", "-c", script, str(site)],
@@ -143,3 +153,23 @@ def test_the_version_is_written_once() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert "version" not in project and "version" in project["dynamic"]
     assert project["license"] == "MIT"
+
+
+def test_a_source_checkout_on_sys_path_reads_the_top_level_resources(tmp_path) -> None:
+    """`python -m pytest` in a clone imports gdviz from the clone, not the installed one."""
+    script = (
+        "from gdviz.core.resources import resource_path as r;"
+        "print(r('lessons', 'README.md')); print(r('presets.json').read_text('utf-8')[:1])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", script],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    readme, first = done.stdout.splitlines()
+    assert Path(readme) == ROOT / "resources" / "lessons" / "README.md"
+    assert first == "{"
