@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import os
 import platform
+import re
 import shutil
 import sys
 
@@ -31,10 +33,35 @@ def print_table(figures: list[Figure]) -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
 
 
+def missing_bench_packages() -> list[str]:
+    """The packages of gdviz's [bench] extra (as pyproject lists them) that are not installed."""
+    requires = importlib.metadata.requires("gdviz") or []
+    names = [
+        re.match(r"[A-Za-z0-9_.-]+", r).group(0)  # type: ignore[union-attr]
+        for r in requires
+        if re.search(r"""extra\s*==\s*["']bench["']""", r)
+    ]
+    missing = []
+    for name in names:
+        try:
+            importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(name)
+    return missing
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one repetition each (smoke test)")
     args = parser.parse_args()
+    try:
+        missing = missing_bench_packages()
+    except importlib.metadata.PackageNotFoundError:
+        missing = ["gdviz"]
+    if missing:
+        print(f"python -m bench needs gdviz's [bench] extra (missing: {', '.join(missing)}): "
+              "pip install '.[bench]'", file=sys.stderr)  # fmt: skip
+        return 2
     if not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
         # The GL figures need an X server: run the whole bench under a private Xvfb.
         os.execvp(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+import gdviz
 from gdviz.cli.options import (
     VERBS,
     Parser,
@@ -31,11 +32,20 @@ def _gui_parser() -> argparse.ArgumentParser:
         "--lesson", metavar="FILE", nargs="?", const="lecture",
         help="step through a lesson (default: the lecture's; or a lesson file you wrote)",
     )  # fmt: skip
+    parser.add_argument("--version", action="version", version=f"gdviz {gdviz.__version__}")
+    parser.add_argument(
+        "--install-desktop-entry", action="store_true",
+        help="add gdviz to this user's application menu, with its icon (Linux), and exit",
+    )  # fmt: skip
     return parser
 
 
 def run_gui(argv: Sequence[str]) -> int:
     args = _gui_parser().parse_args(argv)
+    if args.install_desktop_entry:
+        from gdviz.cli.desktop_entry import install_desktop_entry
+
+        return install_desktop_entry()
     from gdviz.core.presets import get_preset
 
     if args.preset is not None:

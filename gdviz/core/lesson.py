@@ -116,7 +116,7 @@ def load_lesson(path: str | os.PathLike[str]) -> Lesson:
 
 
 def default_lesson() -> Lesson:
-    """The lecture's guided lesson shipped in gdviz/resources/lessons/lecture.json."""
+    """The lecture's guided lesson shipped in resources/lessons/lecture.json."""
     node = resource_path("lessons", "lecture.json")
     try:
         return lesson_from_json(node.read_bytes())

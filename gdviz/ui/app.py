@@ -32,6 +32,12 @@ def ensure_application() -> QtWidgets.QApplication:
         font = app.font()
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
         app.setFont(font)
+    if app.windowIcon().isNull():  # every window's, the task bar's and the Alt+Tab's icon
+        from gdviz.ui.icon import app_icon
+
+        app.setWindowIcon(app_icon())
+        # Wayland matches the window to gdviz.desktop (gdviz --install-desktop-entry) by it.
+        app.setDesktopFileName("gdviz")
     return app
 
 

@@ -28,7 +28,7 @@ EXPRESSION_PRESETS = [p for p in all_presets() if p.kind == "expression"]
 def test_the_stored_file_is_what_the_compiler_makes_today():
     stored = json.loads(resource_path(RESOURCE).read_text(encoding="utf-8"))
     assert stored == compile_table(preset_expressions()), (
-        "gdviz/resources/precompiled_expressions.json is stale: "
+        "resources/precompiled_expressions.json is stale: "
         "run `python -m gdviz.core.expression.precompiled`"
     )
 
@@ -104,3 +104,14 @@ def test_a_preset_surface_samples_and_descends_without_sympy_and_parses_when_ask
     assert (before, after) == (False, True)
     assert formula == "cos(x)*cos(y)"
     assert points == 101
+
+
+def test_the_generator_writes_the_top_level_resources_file():
+    from pathlib import Path
+
+    from gdviz.core.expression.precompiled import source_file
+
+    root = Path(__file__).resolve().parents[2]
+    assert source_file() == root / "resources" / RESOURCE
+    # in a source checkout the package reads that very file (the editable install or PYTHONPATH)
+    assert source_file().read_bytes() == resource_path(RESOURCE).read_bytes()

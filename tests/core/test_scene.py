@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 
 from gdviz.core import scene as scene_module
+from gdviz.core.resources import resource_path
 from gdviz.core.scene import (
     Camera,
     LimitSpec,
@@ -314,11 +315,7 @@ def test_loading_names_the_file(tmp_path) -> None:
 
 
 def test_scene_for_preset_uses_the_preset_window() -> None:
-    presets = json.loads(
-        (
-            scene_module.Path(scene_module.__file__).parent.parent / "resources" / "presets.json"
-        ).read_text(encoding="utf-8")
-    )
+    presets = json.loads(resource_path("presets.json").read_text(encoding="utf-8"))
     entry = next(p for p in presets["presets"] if p["name"] == "lecture-logistic")
     scene = scene_for_preset("lecture-logistic")
     assert scene.window == tuple(entry["window"])

@@ -4,7 +4,7 @@ Loading sympy takes 0.2 s, a third of a headless export's start. What a surface 
 expression is one straight-line source (`Expression.value_and_gradient_source`: f and its
 partial derivatives, every operation numpy's, in numpy's order); run over numpy arrays it gives
 the bits `Expression.evaluate` gives, run over floats those of the scalar fast path. So that
-source and the display formulas of each preset are stored in gdviz/resources (made by
+source and the display formulas of each preset are stored in resources/ (made by
 `python -m gdviz.core.expression.precompiled`; a test checks the file is what the compiler
 makes today), and a surface of a stored expression reads them instead of parsing.
 """
@@ -146,11 +146,17 @@ def preset_expressions() -> list[str]:
     return [p.expression for p in all_presets() if p.kind == "expression" and p.expression]
 
 
+def source_file() -> Path:
+    """The stored file in the source checkout's top-level resources/ (what the generator writes)."""
+    root = Path(__file__).resolve().parents[3]
+    if not (root / "pyproject.toml").is_file():
+        raise SystemExit(f"{root} is not a gdviz source checkout: run this from a clone")
+    return root / "resources" / RESOURCE
+
+
 def _main() -> None:
     """Write the file for today's presets (run after changing a preset or the compiler)."""
-    from gdviz.core.resources import resource_path
-
-    path = Path(str(resource_path(RESOURCE)))  # the source tree's file (an editable install)
+    path = source_file()
     text = json.dumps(compile_table(preset_expressions()), indent=1, ensure_ascii=False)
     path.write_text(text + "\n", encoding="utf-8")
     print(f"wrote {path}")

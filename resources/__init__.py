@@ -1,0 +1,1 @@
+"""gdviz's data files (presets, the lecture dataset, lessons, icons): package gdviz.resources."""
