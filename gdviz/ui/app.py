@@ -7,6 +7,7 @@ import sys
 
 from PySide6 import QtCore, QtWidgets
 
+from gdviz.system_libraries import check_xcb_libraries
 from gdviz.ui import theme
 
 SIGNAL_POLL_MS = 200
@@ -16,9 +17,13 @@ GUI_SWITCH_INTERVAL_S = 0.0005
 
 
 def ensure_application() -> QtWidgets.QApplication:
-    """The QApplication, created with shared GL contexts (pyqtgraph caches shaders globally)."""
+    """The QApplication, created with shared GL contexts (pyqtgraph caches shaders globally).
+
+    On Linux, MissingLibrariesError (naming the packages to install) comes before Qt would abort
+    for want of a library its X11 plugin needs."""
     app = QtWidgets.QApplication.instance()
     if app is None:
+        check_xcb_libraries()
         # The descent worker is Python too: each time the GUI thread lets go of the GIL (every
         # GL call, every large numpy copy) it waits up to the switch interval to get it back.
         # At the default 5 ms a 100,000-step run stalled the window 200–300 ms; at 0.5 ms, ~90.
