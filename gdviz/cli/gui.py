@@ -66,5 +66,5 @@ def run_gui(argv: Sequence[str]) -> int:
 
     return run_app(
         preset=args.preset, function=args.function, scene=args.scene, lesson=args.lesson,
-        theme_name=args.theme,
+        theme_name=args.theme, verbosity=args.verbose,
     )  # fmt: skip

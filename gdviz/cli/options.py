@@ -41,6 +41,24 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
+    """Every verb's parser: -v/--verbose logs what gdviz does on stderr once the options parse."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument(
+            "-v", "--verbose", action="count", default=0,
+            help="say what gdviz does on stderr (-vv: in more detail)",
+        )  # fmt: skip
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        parsed = super().parse_args(args, namespace)
+        verbosity = getattr(parsed, "verbose", 0)  # absent when defaults are suppressed
+        if verbosity:
+            from gdviz.logs import configure_logging
+
+            configure_logging(verbosity)
+        return parsed
+
     def error(self, message: str):  # one clear line, not argparse's usage dump
         # argparse quotes the values it echoes ("invalid choice: '…'"): shorten long ones.
         raise UsageError(_LONG_QUOTED.sub(lambda m: shown_text(m.group(1)), message))

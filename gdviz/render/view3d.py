@@ -517,6 +517,18 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self.still_layer.close()
         self._frame_fbo = None
 
+    def gl_strings(self) -> dict[str, str]:
+        """The GL driver's renderer, vendor and version (empty before the view was shown)."""
+        if not self.isValid():
+            return {}
+        self.makeCurrent()
+        names = {"renderer": GL.GL_RENDERER, "vendor": GL.GL_VENDOR, "version": GL.GL_VERSION}
+        found = {}
+        for key, name in names.items():
+            value = GL.glGetString(name)
+            found[key] = value.decode(errors="replace") if value else "?"
+        return found
+
     def grabFramebuffer(self) -> QtGui.QImage:  # noqa: N802 (QOpenGLWindow's name)
         """The view as it is drawn now, rendered afresh at the window's device-pixel size (the
         window's own back buffer is undefined after a swap)."""

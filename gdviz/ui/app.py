@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import gc
+import logging
 import sys
 
 from PySide6 import QtCore, QtWidgets
 
+from gdviz.system_libraries import check_xcb_libraries
 from gdviz.ui import theme
+
+log = logging.getLogger(__name__)
 
 SIGNAL_POLL_MS = 200
 
@@ -16,9 +20,13 @@ GUI_SWITCH_INTERVAL_S = 0.0005
 
 
 def ensure_application() -> QtWidgets.QApplication:
-    """The QApplication, created with shared GL contexts (pyqtgraph caches shaders globally)."""
+    """The QApplication, created with shared GL contexts (pyqtgraph caches shaders globally).
+
+    On Linux, MissingLibrariesError (naming the packages to install) comes before Qt would abort
+    for want of a library its X11 plugin needs."""
     app = QtWidgets.QApplication.instance()
     if app is None:
+        check_xcb_libraries()
         # The descent worker is Python too: each time the GUI thread lets go of the GIL (every
         # GL call, every large numpy copy) it waits up to the switch interval to get it back.
         # At the default 5 ms a 100,000-step run stalled the window 200–300 ms; at 0.5 ms, ~90.
@@ -47,12 +55,16 @@ def run_app(
     scene: str | None = None,
     lesson: str | None = None,
     theme_name: str | None = None,
+    verbosity: int = 0,
 ) -> int:
     """Open the main window (remembering its layout) and run the event loop until it closes.
 
     theme_name (system, dark or light) is kept in the settings; None: the last one chosen.
+    The log goes to a file in the app-data folder (and to stderr, from warnings or what
+    verbosity -v asks for); an uncaught exception is shown in a dialog.
     """
     app = ensure_application()
+    start_logging(verbosity)
     from gdviz.ui.look import apply_look, remembered_theme_name
 
     settings = QtCore.QSettings()
@@ -74,6 +86,18 @@ def run_app(
     # after the first frame: a full collection (~40 ms) before it would delay it
     window.view.frameSwapped.connect(freeze_startup_objects, QtCore.Qt.SingleShotConnection)
     return run_until_closed(app, window)
+
+
+def start_logging(verbosity: int = 0) -> None:
+    """The log file in the window's log folder, faulthandler, and the error dialog's hooks."""
+    from gdviz.logs import configure_logging
+    from gdviz.ui.about import versions_text
+    from gdviz.ui.error_hooks import install_error_hooks
+    from gdviz.ui.log_folder import gui_log_folder
+
+    configure_logging(verbosity, gui_log_folder())
+    install_error_hooks()
+    log.info("gdviz starting: %s", versions_text().replace("\n", "; "))
 
 
 def run_until_closed(app: QtWidgets.QApplication, window) -> int:

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gdviz import __version__
+from gdviz.ui.about import show_about
 from gdviz.ui.docks import LAYOUTS, apply_layout
+from gdviz.ui.log_folder import open_log_folder
 from gdviz.ui.theme import THEME_CHOICES
 
 SURFACE_OPACITIES = (100, 75, 50, 30)
@@ -178,7 +179,11 @@ def build_menus(window) -> Menus:
 
     help_menu = bar.addMenu("&Help")
     _action(help_menu, "&Keyboard shortcuts", lambda: show_shortcuts(window))
-    _action(help_menu, "&About gdviz", lambda: show_about(window))
+    _action(help_menu, "Open &log folder", open_log_folder,
+            tip="Show gdviz's log files (what it did, any errors) in the file manager")  # fmt: skip
+    help_menu.addSeparator()
+    _action(help_menu, "&About gdviz", lambda: show_about(window),
+            tip="Versions of gdviz, Python, Qt, OpenGL: for a bug report")  # fmt: skip
     return Menus(recent, log_height, play, follow, undo, redo)
 
 
@@ -186,13 +191,4 @@ def show_shortcuts(parent: QtWidgets.QWidget) -> None:
     rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
     QtWidgets.QMessageBox.information(
         parent, "Keyboard shortcuts", f"<table cellspacing='6'>{rows}</table>"
-    )
-
-
-def show_about(parent: QtWidgets.QWidget) -> None:
-    QtWidgets.QMessageBox.about(
-        parent,
-        "About gdviz",
-        f"<h3>gdviz {__version__}</h3><p>See the mathematics of gradient descent: "
-        "surfaces, partial and directional derivatives, and descent paths.</p>",
     )
