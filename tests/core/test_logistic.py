@@ -339,6 +339,43 @@ def test_csv_accepts_comments_blank_lines_crlf_bom_and_other_column_orders():
     assert dataset.y.tolist() == [0.0, 1.0]
 
 
+def test_csv_reads_quoted_fields_as_excel_and_pandas_write_them(tmp_path):
+    path = tmp_path / "quoted.csv"
+    path.write_text('"x","y","note"\r\n"8","0","first, of two"\r\n27, "1",""\r\n')
+    dataset = load_dataset_csv(path)
+    assert dataset.x.tolist() == [8.0, 27.0]
+    assert dataset.y.tolist() == [0.0, 1.0]
+
+
+def test_csv_row_pass_reads_quoted_fields_and_names_only_the_bad_rows():
+    # A bad row sends the whole file through the row-by-row reader: the quoted good rows
+    # must still parse there, and only the bad rows be listed.
+    with pytest.raises(DatasetError) as caught:
+        parse_dataset_csv('"x","y"\n"8","0"\n"abc","1"\n"27","1"\n"31",\n"5,1\n')
+    assert caught.value.errors == [
+        "line 3: x is not a number: 'abc'",
+        "line 5: y is missing",
+        'line 6: the quoting is broken (unexpected end of data); a quoted field is "..." '
+        "followed by a comma",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("x;y\n8;0\n27;1\n", "line 1, column 2: "),
+        ("# exported\nid;x;y\n1;8;0\n", "line 2, column 3: "),
+        ("x,y\n8,0\n27;1\n", "line 3, column 3: "),
+    ],
+)
+def test_csv_refuses_semicolons_saying_where_and_suggesting_commas(text, where):
+    with pytest.raises(DatasetError) as caught:
+        parse_dataset_csv(text)
+    message = str(caught.value)
+    assert where + "';' separates the values" in message
+    assert "save the file as CSV with commas" in message
+
+
 def test_csv_of_a_million_rows_loads_within_two_seconds(tmp_path):
     rng = np.random.default_rng(5)
     x = rng.normal(size=1_000_000).round(6)
