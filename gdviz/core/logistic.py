@@ -177,10 +177,14 @@ def _strip_comment(line: str) -> str:
 
 def _fields(line: str) -> list[str]:
     """The comma-separated fields of one line, quotes as Excel and pandas write them removed."""
+    if '"' not in line:  # what csv.reader gives, without its limit on a field's length
+        return line.split(",")
     return next(csv.reader([line], skipinitialspace=True, strict=True), [])
 
 
 def _quoting_text(exc: csv.Error) -> str:
+    if "field limit" in str(exc):
+        return f"a quoted field is longer than {csv.field_size_limit():,} characters"
     return f'the quoting is broken ({exc}); a quoted field is "..." followed by a comma'
 
 

@@ -360,6 +360,12 @@ def test_csv_row_pass_reads_quoted_fields_and_names_only_the_bad_rows():
     ]
 
 
+def test_csv_quoted_field_too_long_for_csv_reader_is_one_short_message():
+    with pytest.raises(DatasetError) as caught:
+        parse_dataset_csv('x,y\n8,0\n"' + "1" * 200_000 + '",1\n')
+    assert caught.value.errors == ["line 3: a quoted field is longer than 131,072 characters"]
+
+
 @pytest.mark.parametrize(
     ("text", "where"),
     [
