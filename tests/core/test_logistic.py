@@ -180,6 +180,7 @@ def test_grid_relative_error_is_below_1e_5(window, which):
     assert relative.max() <= 1e-5
 
 
+@pytest.mark.slow
 def test_grid_at_the_benchmark_size_is_accurate():
     dataset = synthetic(1000, seed=20240611)
     ws = np.linspace(-3.0, 3.0, 200)
