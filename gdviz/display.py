@@ -49,7 +49,7 @@ def display_for_rendering(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
-        preexec_fn=die_with_parent,  # noqa: PLW1509 - no threads exist yet in a headless verb
+        preexec_fn=die_with_parent,  # safe: no threads exist yet in a headless verb
     )
     os.close(write_end)
     try:

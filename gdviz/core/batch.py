@@ -147,7 +147,7 @@ def _run(
     n = len(x)
     all_rates = lr.copy()
     ids = np.arange(n)
-    state = tuple(np.zeros(n) for _ in rule.state)
+    state = [np.zeros(n) for _ in rule.state]
     ends: list[RunEnd | None] = [None] * n
     rows: list[tuple[np.ndarray, ...]] = []  # per k: (ids, x, y, f, gx, gy) of the kept points
     for k in range(max_steps + 1):
@@ -175,7 +175,7 @@ def _run(
             break
         if not keep.all():
             ids, x, y, gx, gy, lr = ids[keep], x[keep], y[keep], gx[keep], gy[keep], lr[keep]
-            state = tuple(s[keep] for s in state)
+            state = [s[keep] for s in state]
         if len(ids) == 0:
             break
         x, y, *state = update(x, y, gx, gy, k, lr, *others, *state)
@@ -214,7 +214,8 @@ def _collected(
     finished = tuple(end for end in ends if end is not None)
     if len(finished) != n:
         raise RuntimeError("a batched run has no end")  # cannot happen: every run stops
-    return BatchRun(*columns, lengths, finished, rates)
+    x, y, f, gx, gy = columns
+    return BatchRun(x, y, f, gx, gy, lengths, finished, rates)
 
 
 @cache

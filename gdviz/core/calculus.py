@@ -6,7 +6,7 @@ import functools
 import math
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol, cast
 
 import numpy as np
 
@@ -131,7 +131,7 @@ class _ExpressionAsSurface:
 def _surface(surface: ValueAndGradient | Expression) -> ValueAndGradient:
     if expressions.is_expression(surface):
         return _ExpressionAsSurface(surface)
-    return surface
+    return cast("ValueAndGradient", surface)  # is_expression only narrows when True
 
 
 def _finite(name: str, value: float) -> float:
@@ -198,7 +198,7 @@ def shown_partial(
 
 def _expression_of(surface: ValueAndGradient | Expression) -> Expression | None:
     if expressions.is_expression(surface):
-        return surface if len(surface.variables) == 2 else None  # type: ignore[union-attr]
+        return surface if len(surface.variables) == 2 else None
     expression = getattr(surface, "expression", None)
     if expressions.is_expression(expression) and len(expression.variables) == 2:
         return expression
@@ -508,10 +508,7 @@ def evaluate_at(
     `text` is parsed with `variables` (an Expression is used as it is, with its own variables).
     Raises ExpressionError for bad text and ValueError when the point has the wrong length.
     """
-    if expressions.is_expression(text):
-        expression = text
-    else:
-        expression = expressions.parse_expression(text, variables)
+    expression = expressions.parse_expression(text, variables) if isinstance(text, str) else text
     variables = expression.variables
     values = tuple(float(v) for v in values)
     if len(values) != len(variables):

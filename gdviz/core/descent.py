@@ -161,7 +161,8 @@ class DescentPath:
 
     def steps(self) -> list[Step]:
         """The Step records, k = 0, 1, …"""
-        columns = (self.x, self.y, self.f, self.gx, self.gy, self.dx, self.dy)
+        columns: tuple[np.ndarray, ...] = (self.x, self.y, self.f, self.gx, self.gy)
+        columns += (self.dx, self.dy)
         if self.has_velocity:
             columns += (self.vx, self.vy)
         return _steps_of(0, *(c.tolist() for c in columns))

@@ -108,7 +108,7 @@ LoopFn = Callable[..., tuple[int, float, float, int, tuple[float, ...]]]
 def _compiled(name: str, lines: tuple[str, ...] | None, outputs: tuple[str, ...] | None) -> LoopFn:
     """The loop of the method `name` over the value-and-gradient source (None: call evaluate)."""
     text = loop_source(UPDATE_RULES[name], lines, outputs)
-    namespace = {"sqrt": math.sqrt, "_hypot": math.hypot, "_abs": abs}
+    namespace: dict[str, object] = {"sqrt": math.sqrt, "_hypot": math.hypot, "_abs": abs}
     if lines is not None:  # an expression's source
         from gdviz.core.expression.runtime import SCALAR_NAMESPACE
 

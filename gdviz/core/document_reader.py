@@ -106,7 +106,11 @@ def shown_value(value: Any) -> str:
         return shown_text(value, 40)
     if isinstance(value, (float, HugeInteger)):
         return repr(value)
-    return {dict: "an object", list: "a list"}.get(type(value), type(value).__name__)
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
 
 
 class FieldReader:

@@ -43,7 +43,7 @@ class StepRows(Sequence[Step]):
     def __len__(self) -> int:
         return len(self.data)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 
@@ -277,21 +277,20 @@ def _as_function(
         if len(f.variables) != 2:
             raise ValueError("a limit along a path needs an expression of two variables")
         return f.evaluate, f
-    return f.value, None
+    return cast("_HasValue", f).value, None  # is_expression only narrows when True
 
 
 def _overflowed(expression: Expression | None, point: tuple[float, ...]) -> bool:
     if expression is None or not all(math.isfinite(p) for p in point):
         return False
     reason = expressions.explain_nan(expression, *point)
-    return bool(reason) and reason.startswith("value too large")
+    return reason is not None and reason.startswith("value too large")
 
 
 def _combine(left: _SideTrend, right: _SideTrend, scale: float) -> tuple[float | None, bool, str]:
     """(estimate, agrees_both_sides, note) from the two sides' trends."""
     sides = (left, right)
-    valued = [s for s in sides if s.value is not None]
-    if len(valued) == 2:
+    if left.value is not None and right.value is not None:
         a, b = left.value, right.value
         if _agree(a, b, scale):
             estimate = a if math.isinf(a) else (a + b) / 2
@@ -394,13 +393,11 @@ def limit_verdict(results: Iterable[PathLimit]) -> Verdict:
     usable = [r for r in results if not (r.left_trend == r.right_trend == UNDEFINED)]
     if not usable:
         return Verdict(False, None, "f is undefined along every path near the point")
-    valued = [r for r in usable if r.estimate is not None]
-    finite = [abs(r.estimate) for r in valued if math.isfinite(r.estimate)]
+    valued = [(r, r.estimate) for r in usable if r.estimate is not None]
+    finite = [abs(e) for _, e in valued if math.isfinite(e)]
     scale = max([1.0, *finite])
-    if any(not _agree(valued[0].estimate, r.estimate, scale) for r in valued):
-        detail = ", ".join(
-            f"{format_limit_value(r.estimate, scale)} along {r.path_name}" for r in valued
-        )
+    if any(not _agree(valued[0][1], e, scale) for _, e in valued):
+        detail = ", ".join(f"{format_limit_value(e, scale)} along {r.path_name}" for r, e in valued)
         return Verdict(
             False,
             None,
@@ -410,8 +407,8 @@ def limit_verdict(results: Iterable[PathLimit]) -> Verdict:
     if missing:
         why = "; ".join(f"along {r.path_name}: {r.note}" for r in missing)
         return Verdict(False, None, f"no limit along every path: the limit does not exist ({why})")
-    first = valued[0].estimate
-    value = first if math.isinf(first) else float(np.mean([r.estimate for r in valued]))
+    first = valued[0][1]
+    value = first if math.isinf(first) else float(np.mean([e for _, e in valued]))
     shown = format_limit_value(value, scale)
     if math.isinf(value):
         message = f"all paths agree → {shown} (f grows without bound near the point)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import os
@@ -143,9 +144,15 @@ def parse_dataset_csv(text: str) -> Dataset:
             break
     if header is None:
         raise DatasetError("the file is empty: expected a header line x,y and data rows")
-    names = [name.strip().lower() for name in _strip_comment(header).split(",")]
+    try:
+        names = [name.strip().lower() for name in _fields(_strip_comment(header))]
+    except csv.Error as exc:
+        raise DatasetError(f"line {header_index + 1}: {_quoting_text(exc)}") from None
     missing = [column for column in ("x", "y") if column not in names]
     if missing:
+        semicolon = _semicolon_text(header_index + 1, _strip_comment(header))
+        if semicolon:
+            raise DatasetError(semicolon)
         raise DatasetError(
             f"line {header_index + 1}: the header must name columns x and y; "
             f"missing {' and '.join(missing)} (header: {shown_text(header.strip())})"
@@ -168,6 +175,31 @@ def _strip_comment(line: str) -> str:
     return line.split("#", 1)[0]
 
 
+def _fields(line: str) -> list[str]:
+    """The comma-separated fields of one line, quotes as Excel and pandas write them removed."""
+    if '"' not in line:  # what csv.reader gives, without its limit on a field's length
+        return line.split(",")
+    return next(csv.reader([line], skipinitialspace=True, strict=True), [])
+
+
+def _quoting_text(exc: csv.Error) -> str:
+    if "field limit" in str(exc):
+        return f"a quoted field is longer than {csv.field_size_limit():,} characters"
+    return f'the quoting is broken ({exc}); a quoted field is "..." followed by a comma'
+
+
+def _semicolon_text(line_number: int, content: str) -> str | None:
+    """Why a line with ';' did not parse: where the ';' is, and what to do; None without one."""
+    column = content.find(";")
+    if column < 0:
+        return None
+    return (
+        f"line {line_number}, column {column + 1}: ';' separates the values, but a dataset is "
+        "comma-separated (x,y); save the file as CSV with commas (Excel: 'CSV UTF-8 (Comma "
+        "delimited)')"
+    )
+
+
 def _parse_fast(
     body: str, n_columns: int, ix: int, iy: int
 ) -> tuple[np.ndarray, np.ndarray] | None:
@@ -179,6 +211,7 @@ def _parse_fast(
             table = np.loadtxt(
                 io.StringIO(body, newline=None),
                 delimiter=",",
+                quotechar='"',
                 comments="#",
                 ndmin=2,
                 dtype=np.float64,
@@ -207,11 +240,20 @@ def _parse_rows(
         content = _strip_comment(line)
         if not content.strip():
             continue
-        fields = content.split(",")
+        try:
+            fields = _fields(content)
+        except csv.Error as exc:
+            bad_rows += 1
+            if len(errors) < MAX_LISTED_ROWS:
+                errors.append(f"line {line_number}: {_quoting_text(exc)}")
+            continue
         if len(fields) != n_columns:
             bad_rows += 1
             if len(errors) < MAX_LISTED_ROWS:
-                errors.append(f"line {line_number}: expected {n_columns} fields, got {len(fields)}")
+                errors.append(
+                    _semicolon_text(line_number, content)
+                    or f"line {line_number}: expected {n_columns} fields, got {len(fields)}"
+                )
             continue
         reasons = []
         x = _number(fields[ix])

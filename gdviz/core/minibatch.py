@@ -115,7 +115,7 @@ def run_minibatch(
     ValueError names a bad argument (a surface that is not a dataset's loss, B outside 1 … m).
     """
     loop = checked_minibatch_run(surface, start, optimizer, settings, max_steps, tol, bound)
-    return _collect(loop, settings, len(surface.dataset), loop.max_steps, progress, cancelled)
+    return _collect(loop, settings, len(loop.dataset), loop.max_steps, progress, cancelled)
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,11 @@ class MiniBatchLoop:
         self._subsets: dict[bytes, Dataset] = {}
         self._led_here: tuple[np.ndarray, float, float, float, int] | None = None
         self.end: RunEnd | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        """The examples the batches are drawn from."""
+        return self._dataset
 
     @property
     def k(self) -> int:
@@ -274,14 +279,18 @@ def _collect(
     moved = points[1:]  # each carries the update (batch) that led to it
     size = settings.batch_size
     padded = np.full((len(moved), size), -1, dtype=np.int64)
+    counts = np.zeros(len(moved), dtype=np.int64)
     for row, point in enumerate(moved):
-        padded[row, : len(point.indices)] = point.indices
+        indices = point.indices
+        assert indices is not None  # every point after the start came from a batch
+        padded[row, : len(indices)] = indices
+        counts[row] = len(indices)
     return MiniBatchRun(
         np.array([p.x for p in points]), np.array([p.y for p in points]),
         np.array([p.f for p in points]), np.array([p.batch_loss for p in moved]),
         np.array([p.batch_gx for p in moved]), np.array([p.batch_gy for p in moved]),
         np.array([p.epoch for p in moved], dtype=np.int64), padded,
-        np.array([len(p.indices) for p in moved], dtype=np.int64), loop.end, settings, m,
+        counts, loop.end, settings, m,
     )  # fmt: skip
 
 

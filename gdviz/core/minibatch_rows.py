@@ -71,6 +71,11 @@ class MiniBatchRows:
         self._closed = False
 
     @property
+    def examples(self) -> int:
+        """How many examples the batches are drawn from."""
+        return len(self._loop.dataset)
+
+    @property
     def taken(self) -> int:
         """How many points have been handed out."""
         return self._loop.k

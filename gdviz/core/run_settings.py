@@ -24,10 +24,11 @@ def check_whole(what: str, value: object, low: int, high: int | None, note: str 
     """`value` as an int; ValueError naming `what` unless a whole number in low … high."""
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise ValueError(f"{what} must be a whole number, got {value!r}")
-    if value < low or (high is not None and value > high):
+    number = int(value)
+    if number < low or (high is not None and number > high):
         span = f"≥ {low:,}" if high is None else f"from {low:,} to {high:,}"
         raise ValueError(f"{what} must be {span}{note}, got {value}")
-    return int(value)
+    return number
 
 
 def learning_rate_grid(lr_min: float, lr_max: float, count: int) -> np.ndarray:
@@ -111,7 +112,8 @@ def starts_from_text(text: str) -> StartsSettings:
     if len(parts) == 3 and layout != "random":
         raise ValueError("a seed draws random starts: write K,random,SEED")
     seed = typed_whole(parts[2]) if len(parts) == 3 else 0
-    return StartsSettings(typed_whole(parts[0]), layout, seed)
+    # StartsSettings.__post_init__ judges what was typed (check_whole), with its own message.
+    return StartsSettings(typed_whole(parts[0]), layout, seed)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

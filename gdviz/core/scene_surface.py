@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from gdviz.core.logistic import LOG_BASES, Dataset
 from gdviz.core.presets import get_preset
 from gdviz.core.scene import Scene, SurfaceSource
@@ -12,8 +14,8 @@ from gdviz.core.window import Window
 def dataset_of(source: SurfaceSource) -> Dataset | None:
     """The examples behind a loss surface (the lecture's for the logistic preset), else None."""
     if source.kind == "dataset":
-        return Dataset(source.dataset_x, source.dataset_y)
-    if source.kind == "preset" and get_preset(source.preset).kind == "logistic":
+        return Dataset(np.asarray(source.dataset_x or ()), np.asarray(source.dataset_y or ()))
+    if source.kind == "preset" and get_preset(source.preset or "").kind == "logistic":
         return Dataset.lecture()
     return None
 
@@ -30,8 +32,11 @@ def surface_for_scene(scene: Scene, dataset: Dataset | None = None) -> Surface:
     if source.kind == "expression":
         return ExpressionSurface(source.expression or "", window)
     if source.kind == "preset":
-        preset = get_preset(source.preset)
+        preset = get_preset(source.preset or "")
         if preset.kind != "logistic":
             return ExpressionSurface(preset.expression or "", window, title=preset.title)
         return LogisticLossSurface(dataset or Dataset.lecture(), window, base, title=preset.title)
-    return LogisticLossSurface(dataset or dataset_of(source), window, base)
+    dataset = dataset or dataset_of(source)
+    if dataset is None:
+        raise ValueError(f"unknown kind of surface source: {source.kind!r}")
+    return LogisticLossSurface(dataset, window, base)

@@ -93,7 +93,8 @@ class ExpressionSurface:
         """(f, f_x, f_y) at one point as floats: the fast path `descent.run` looks for."""
         if self._stored is not None:
             return self._stored.value_and_gradient(x, y)
-        return self.expression.value_and_gradient_scalar(x, y)
+        f, f_x, f_y = self.expression.value_and_gradient_scalar(x, y)
+        return f, f_x, f_y
 
     def value_and_gradient_numpy(self, x: float, y: float) -> tuple[float, float, float]:
         """(f, f_x, f_y) at one point by numpy: what the fast path falls back on."""

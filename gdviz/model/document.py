@@ -184,7 +184,7 @@ class Document:
         _check(new)
         before = self.snapshot() if label else None
         self._commit(new, changed)
-        if label:
+        if label and before is not None:
             self.events.edited.emit(Edit(label, before, merge_key))
         return True
 
@@ -202,7 +202,7 @@ class Document:
         self._add_scene_runs(scene.runs)
         self.events.runs_changed.emit()
         self.events.focus_changed.emit()
-        if label:
+        if label and before is not None:
             self.events.edited.emit(Edit(label, before))
 
     def apply_fields(self, scene: Scene, names: tuple[str, ...], label: str | None = None) -> None:
@@ -293,7 +293,7 @@ class Document:
             dataset_x=tuple(map(float, dataset.x)),
             dataset_y=tuple(map(float, dataset.y)),
         )
-        new = replace(self._scene, source=source, window=tuple(window), point=point)
+        new = replace(self._scene, source=source, window=window, point=point)
         changed = [
             f.name for f in fields(Scene) if getattr(new, f.name) != getattr(self._scene, f.name)
         ]
@@ -302,7 +302,7 @@ class Document:
         _check(new)
         before = self.snapshot() if label else None
         self._commit(new, changed, dataset=dataset)
-        if label:
+        if label and before is not None:
             self.events.edited.emit(Edit(label, before))
 
     def set_tool(self, tool: str) -> None:
@@ -331,7 +331,7 @@ class Document:
             self.events.sweep_changed.emit()
         if result is not None:
             self.events.sweep_computed.emit()
-        if label and changed:
+        if label and changed and before is not None:
             self.events.edited.emit(Edit(label, before))
 
     def set_sweep_result(self, result: SweepResult) -> bool:
@@ -494,5 +494,5 @@ def _default_preset() -> str:
 
 def _preset_lr(source: SurfaceSource) -> float:
     if source.kind == "preset":
-        return get_preset(source.preset).lr
+        return get_preset(source.preset or "").lr
     return RunSpec().lr

@@ -74,12 +74,13 @@ def start_run(run_id: int, surface: Surface, spec: RunSpec) -> RunRecord:
     """A new run of `spec` on `surface`; raises OptimizerError or ValueError for bad settings."""
     optimizer = make_optimizer(spec.optimizer, spec.hyperparameters())
     batches = None
+    steps: DescentRows | MiniBatchRows
     if spec.minibatch is None:
         steps = DescentRows(surface, spec.start, optimizer, spec.max_steps, spec.tol)
     else:
         steps = MiniBatchRows(surface, spec.start, optimizer, spec.minibatch, spec.max_steps,
                               spec.tol)  # fmt: skip
-        batches = BatchHistory(spec.minibatch.batch_size, len(surface.dataset))
+        batches = BatchHistory(spec.minibatch.batch_size, steps.examples)
     # room for the whole run at once: untouched rows cost no memory, and growing by copies
     # costs the GUI thread tens of ms per doubling of a long run
     history = RunHistory(capacity=min(spec.max_steps + 1, PREALLOCATED_STEPS))

@@ -437,15 +437,15 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         )
 
     # ----------------------------------------------------------------- window
-    def devicePixelRatioF(self) -> float:  # noqa: N802 (the name GLViewMixin calls)
+    def devicePixelRatioF(self) -> float:  # the name GLViewMixin calls
         return float(self.devicePixelRatio())
 
-    def setFocus(self) -> None:  # noqa: N802 (as a widget's)
+    def setFocus(self) -> None:
         """Give the view the keyboard focus, as a click does."""
         self.container.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
         self.requestActivate()
 
-    def hasFocus(self) -> bool:  # noqa: N802 (as a widget's)
+    def hasFocus(self) -> bool:
         """Whether the keys go to the view (its window is the focus window)."""
         return QtGui.QGuiApplication.focusWindow() is self
 
@@ -469,11 +469,11 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
             return True
         return super().event(ev)
 
-    def initializeGL(self) -> None:  # noqa: N802 (QOpenGLWindow's name)
+    def initializeGL(self) -> None:
         super().initializeGL()
         self.context().aboutToBeDestroyed.connect(self._release_frame)
 
-    def paintGL(self) -> None:  # noqa: N802 (QOpenGLWindow's name)
+    def paintGL(self) -> None:
         """Draw the scene. The leading items that stay put (the surface, its grid and axes) are
         drawn once into a still layer when the view has been idle a moment, and while the
         camera stays still each frame copies that layer and draws only the rest: a run
@@ -529,7 +529,7 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
             found[key] = value.decode(errors="replace") if value else "?"
         return found
 
-    def grabFramebuffer(self) -> QtGui.QImage:  # noqa: N802 (QOpenGLWindow's name)
+    def grabFramebuffer(self) -> QtGui.QImage:
         """The view as it is drawn now, rendered afresh at the window's device-pixel size (the
         window's own back buffer is undefined after a swap)."""
         if not self.isValid():

@@ -348,7 +348,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def is_presenting(self) -> bool:
         return self.lessons.presenting
 
-    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
         if not self.lessons.handle_key(event.key()):
             super().keyPressEvent(event)
 
@@ -402,11 +402,11 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # --- export and the clipboard -----------------------------------------------------------------
     # --- files dropped, imported, exported --------------------------------------------------------
-    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802 (Qt override)
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
         for url in event.mimeData().urls():
             if url.isLocalFile():
                 path = url.toLocalFile()
@@ -418,7 +418,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 return
 
     # --- help, settings, closing ------------------------------------------------------------------
-    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
         super().showEvent(event)
         if not self._laid_out:
             self._laid_out = True
@@ -426,7 +426,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 size_for_teaching(self, self.docks)
         QtCore.QTimer.singleShot(0, lambda: hide_orphan_tab_bars(self, self.docks))
 
-    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if self.exporting:
             # Mid-export: cancel it (its temporary file is removed), then close.
             self.close_after_export = True

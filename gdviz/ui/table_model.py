@@ -57,10 +57,10 @@ class ArrayTableModel(QtCore.QAbstractTableModel):
         self._editable = frozenset(columns)
         self._edit = edit
 
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802, B008 (Qt API)
+    def rowCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: B008 (Qt API)
         return 0 if parent.isValid() else self._rows
 
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802, B008 (Qt API)
+    def columnCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: B008 (Qt API)
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: QtCore.QModelIndex, role: int = QtCore.Qt.DisplayRole):
@@ -75,7 +75,7 @@ class ArrayTableModel(QtCore.QAbstractTableModel):
             return int(QtCore.Qt.AlignRight | QtCore.Qt.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation, role: int = QtCore.Qt.DisplayRole):  # noqa: N802
+    def headerData(self, section: int, orientation, role: int = QtCore.Qt.DisplayRole):
         if role != QtCore.Qt.DisplayRole:
             return None
         if orientation == QtCore.Qt.Horizontal:
@@ -88,7 +88,7 @@ class ArrayTableModel(QtCore.QAbstractTableModel):
             flags |= QtCore.Qt.ItemIsEditable
         return flags
 
-    def setData(self, index: QtCore.QModelIndex, value, role: int = QtCore.Qt.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: QtCore.QModelIndex, value, role: int = QtCore.Qt.EditRole) -> bool:
         if role != QtCore.Qt.EditRole or self._edit is None or not index.isValid():
             return False
         problem = self._edit(index.row(), index.column(), str(value))

@@ -23,10 +23,10 @@ class DocumentCommand(QtGui.QUndoCommand):
         self.when = time.monotonic()
         self._done = True
 
-    def id(self) -> int:  # noqa: A003 (Qt API)
+    def id(self) -> int:
         return self.merge_id
 
-    def mergeWith(self, other: QtGui.QUndoCommand) -> bool:  # noqa: N802 (Qt API)
+    def mergeWith(self, other: QtGui.QUndoCommand) -> bool:
         if not isinstance(other, DocumentCommand) or other.when - self.when > MERGE_SECONDS:
             return False
         self.after, self.when = other.after, other.when

@@ -18,7 +18,7 @@ class _WheelWhenFocused:
     Qt.StrongFocus the wheel itself does not give the focus (spin boxes default to WheelFocus).
     """
 
-    def wheelEvent(self, event: QtGui.QWheelEvent) -> None:  # noqa: N802 (Qt override)
+    def wheelEvent(self, event: QtGui.QWheelEvent) -> None:
         if self.hasFocus():
             super().wheelEvent(event)
         else:
@@ -119,10 +119,10 @@ class CoordinateSpinBox(DoubleSpinBox):
         self.setRange(-limit, limit)
         self.setKeyboardTracking(False)
 
-    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt override)
+    def textFromValue(self, value: float) -> str:
         return format_number(value, VALUE_DIGITS)
 
-    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt override)
+    def valueFromText(self, text: str) -> float:
         if text == self.textFromValue(self.value()):
             return self.value()  # Enter on the shown (rounded) text keeps the exact value
         value, error = self._read(text)
@@ -189,10 +189,10 @@ class ScientificSpinBox(DoubleSpinBox):
         self.setKeyboardTracking(False)
         self._factor = factor
 
-    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt override)
+    def textFromValue(self, value: float) -> str:
         return f"{value:.6g}"
 
-    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt override)
+    def valueFromText(self, text: str) -> float:
         try:
             return float(text.strip().replace("−", "-"))
         except ValueError:
@@ -217,7 +217,7 @@ class ScientificSpinBox(DoubleSpinBox):
     def fixup(self, text: str) -> str:
         return self.textFromValue(self.value())
 
-    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt override)
+    def stepBy(self, steps: int) -> None:
         value = self.value() * self._factor**steps
         self.setValue(min(max(value, self.minimum()), self.maximum()))
         self.editingFinished.emit()

@@ -175,6 +175,7 @@ def test_scene_and_lesson_with_bom_or_crlf_are_read(tmp_path, encode):
 # Huge files: the one bad row among a million is found by line number.
 
 
+@pytest.mark.slow
 def test_million_row_csv_reports_the_one_bad_row(tmp_path, capsys):
     rows = 1_000_000
     bad_row = rows - 17  # 1-based data row; the header is line 1

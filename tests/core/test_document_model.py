@@ -196,6 +196,7 @@ def test_constructions_are_drawn_while_their_tool_is_active_or_pinned():
     assert doc.drawn_constructions() == ("partials",)
 
 
+@pytest.mark.slow
 def test_a_lesson_step_sets_what_it_names_and_its_numbers_follow():
     doc = Document()
     lesson = default_lesson()

@@ -302,6 +302,7 @@ def test_estimate_grows_with_frames_and_pixels():
 # --- writing and reading back -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_mp4_1080p_is_h264_yuv420p_exact_size_and_faststart(tmp_path):
     w, h, n = 1920, 1080, 10
     source = list(moving_square_frames(w, h, n))
@@ -756,7 +757,8 @@ def test_the_encoder_repeats_the_held_frames_which_are_never_taken(tmp_path, fmt
                 gif.seek(index)
                 decoded.append(np.asarray(gif.convert("RGB")).astype(int))
     else:
-        decoded = [np.asarray(f)[..., :3].astype(int) for f in iio.get_reader(spec.path, "ffmpeg")]
+        with iio.get_reader(spec.path, "ffmpeg") as reader:
+            decoded = [np.asarray(f)[..., :3].astype(int) for f in reader]
     assert len(decoded) == 9
     expected = list(moving_square_frames(160, 120, 12))[:4]
     for index, frame in enumerate(decoded):  # the square where frame min(index, 3) put it
@@ -1019,6 +1021,7 @@ print(next(line.split()[1] for line in status.splitlines() if line.startswith("V
 """
 
 
+@pytest.mark.slow
 @LINUX_ONLY
 @pytest.mark.parametrize(("fmt", "name"), [("mp4", "a.mp4"), ("gif", "a.gif")])
 def test_memory_stays_flat_with_frame_count(tmp_path, fmt, name):

@@ -300,6 +300,7 @@ def independent_cost(x: np.ndarray, y: np.ndarray, w: float, b: float) -> float:
     return float(np.mean(np.logaddexp(0.0, z) - y * z))
 
 
+@pytest.mark.slow
 def test_likelihood_of_four_million_rows_lists_20_and_sums_all_in_under_1_gb(tmp_path):
     n = 4_000_000
     path = tmp_path / "big.csv"

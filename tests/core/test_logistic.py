@@ -180,6 +180,7 @@ def test_grid_relative_error_is_below_1e_5(window, which):
     assert relative.max() <= 1e-5
 
 
+@pytest.mark.slow
 def test_grid_at_the_benchmark_size_is_accurate():
     dataset = synthetic(1000, seed=20240611)
     ws = np.linspace(-3.0, 3.0, 200)
@@ -337,6 +338,49 @@ def test_csv_accepts_comments_blank_lines_crlf_bom_and_other_column_orders():
     dataset = parse_dataset_csv("\ufeff# lecture\r\nid,y,x\r\n1,0,8\r\n\r\n2,1,27 # late\r\n")
     assert dataset.x.tolist() == [8.0, 27.0]
     assert dataset.y.tolist() == [0.0, 1.0]
+
+
+def test_csv_reads_quoted_fields_as_excel_and_pandas_write_them(tmp_path):
+    path = tmp_path / "quoted.csv"
+    path.write_text('"x","y","note"\r\n"8","0","first, of two"\r\n27, "1",""\r\n')
+    dataset = load_dataset_csv(path)
+    assert dataset.x.tolist() == [8.0, 27.0]
+    assert dataset.y.tolist() == [0.0, 1.0]
+
+
+def test_csv_row_pass_reads_quoted_fields_and_names_only_the_bad_rows():
+    # A bad row sends the whole file through the row-by-row reader: the quoted good rows
+    # must still parse there, and only the bad rows be listed.
+    with pytest.raises(DatasetError) as caught:
+        parse_dataset_csv('"x","y"\n"8","0"\n"abc","1"\n"27","1"\n"31",\n"5,1\n')
+    assert caught.value.errors == [
+        "line 3: x is not a number: 'abc'",
+        "line 5: y is missing",
+        'line 6: the quoting is broken (unexpected end of data); a quoted field is "..." '
+        "followed by a comma",
+    ]
+
+
+def test_csv_quoted_field_too_long_for_csv_reader_is_one_short_message():
+    with pytest.raises(DatasetError) as caught:
+        parse_dataset_csv('x,y\n8,0\n"' + "1" * 200_000 + '",1\n')
+    assert caught.value.errors == ["line 3: a quoted field is longer than 131,072 characters"]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("x;y\n8;0\n27;1\n", "line 1, column 2: "),
+        ("# exported\nid;x;y\n1;8;0\n", "line 2, column 3: "),
+        ("x,y\n8,0\n27;1\n", "line 3, column 3: "),
+    ],
+)
+def test_csv_refuses_semicolons_saying_where_and_suggesting_commas(text, where):
+    with pytest.raises(DatasetError) as caught:
+        parse_dataset_csv(text)
+    message = str(caught.value)
+    assert where + "';' separates the values" in message
+    assert "save the file as CSV with commas" in message
 
 
 def test_csv_of_a_million_rows_loads_within_two_seconds(tmp_path):

@@ -158,7 +158,7 @@ def test_grid_faces_is_cached_and_read_only() -> None:
 
 # --------------------------------------------------------------------------- colour maps
 def _pyqtgraph_table(name: str) -> np.ndarray:
-    """matplotlib's table as shipped, independently, in pyqtgraph's data files (no import)."""
+    """matplotlib's table as published, read from pyqtgraph's data file (not its ColorMap)."""
     spec = importlib.util.find_spec("pyqtgraph")
     if spec is None or not spec.submodule_search_locations:
         pytest.skip("pyqtgraph is not installed")
@@ -167,15 +167,28 @@ def _pyqtgraph_table(name: str) -> np.ndarray:
     return np.array([[float(v) for v in ln.split(",")] for ln in rows])
 
 
+# pyqtgraph's ColorMap stores its stops as 8-bit colours: within half a step (1/510) of the data.
+_EIGHT_BIT = 0.5 / 255 + 1e-6
+
+
 @pytest.mark.parametrize("name", COLORMAP_NAMES)
 def test_tables_match_matplotlib_data(name: str) -> None:
-    np.testing.assert_allclose(lookup_table(name), _pyqtgraph_table(name), atol=1e-6)
+    table = lookup_table(name)
+    assert table.shape == (256, 3) and table.dtype == np.float32
+    np.testing.assert_allclose(table, _pyqtgraph_table(name), atol=_EIGHT_BIT)
 
 
 def test_viridis_end_points_are_the_published_ones() -> None:
     table = lookup_table("viridis")
-    np.testing.assert_allclose(table[0], [0.267004, 0.004874, 0.329415], atol=1e-6)
-    np.testing.assert_allclose(table[-1], [0.993248, 0.906157, 0.143936], atol=1e-6)
+    np.testing.assert_allclose(table[0], [0.267004, 0.004874, 0.329415], atol=_EIGHT_BIT)
+    np.testing.assert_allclose(table[-1], [0.993248, 0.906157, 0.143936], atol=_EIGHT_BIT)
+
+
+def test_lookup_table_is_cached_and_read_only() -> None:
+    table = lookup_table("plasma")
+    assert lookup_table("plasma") is table
+    with pytest.raises(ValueError):
+        table[0, 0] = 1
 
 
 def test_colors_for_maps_the_range_onto_the_table_and_nan_to_transparent() -> None:

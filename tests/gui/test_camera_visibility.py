@@ -76,6 +76,7 @@ def _visible_share(window, record) -> float:
     return float(seen.mean())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("preset", "start", "lr", "steps"),
     [("lecture-logistic", (4.0, 5.0), 0.01, 1000), ("sin-cos", (2.0, 2.5), 0.1, 200)],

@@ -124,6 +124,7 @@ def test_finite_speed_gives_small_gapless_batches(qtbot, worker, bowl):
     assert len(recorder.batches_of(1)) > 10
 
 
+@pytest.mark.slow
 def test_as_fast_as_possible_emits_at_most_one_batch_per_tick(qtbot, worker, bowl):
     recorder = Recorder(worker)
     began = time.perf_counter()
@@ -139,6 +140,7 @@ def test_as_fast_as_possible_emits_at_most_one_batch_per_tick(qtbot, worker, bow
     assert len(steps) > 5 * len(recorder.batches_of(1))  # a tick computes many steps
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("run_kind", ["rows"], indirect=True)  # what the app runs
 def test_a_fast_run_waits_while_the_gui_draws(qtbot, worker, bowl):
     recorder = Recorder(worker)

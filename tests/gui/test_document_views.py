@@ -125,6 +125,7 @@ def _limit_estimates(window) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_each_lesson_step_shows_its_captions_numbers_with_no_clicks(main_window, qtbot):
     """Every number the thirteen captions cite, read from the panels right after selecting."""
     window = main_window
@@ -368,6 +369,7 @@ def _png_frames(folder) -> list[np.ndarray]:
     return [np.asarray(Image.open(p).convert("RGBA")) for p in sorted(folder.glob("*.png"))]
 
 
+@pytest.mark.slow
 def test_the_same_export_from_the_window_and_the_command_line_is_pixel_equal(
     main_window, qtbot, tmp_path
 ):

@@ -82,6 +82,7 @@ def _wait_for_frames(proc: subprocess.Popen, count: int, timeout: float = 90.0) 
     raise AssertionError(f"the export did not reach frame {count}: {seen[-300:]!r}")
 
 
+@pytest.mark.slow
 @LINUX_ONLY
 @pytest.mark.parametrize(
     ("signum", "status"),
@@ -165,6 +166,7 @@ def test_what_cannot_be_exported_is_refused_at_once(tmp_path, args, needle):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 @LINUX_ONLY
 def test_ctrl_c_closes_the_window_cleanly(tmp_path, gl_context):
     env = dict(os.environ) | {"XDG_CONFIG_HOME": str(tmp_path / "config"), "HOME": str(tmp_path)}

@@ -36,7 +36,8 @@ def descended(main_window, qtbot):
 
 
 def _frames(path: Path) -> list[np.ndarray]:
-    return [np.asarray(f) for f in imageio.get_reader(str(path), "ffmpeg")]
+    with imageio.get_reader(str(path), "ffmpeg") as reader:  # closed: its ffmpeg and pipes end
+        return [np.asarray(f) for f in reader]
 
 
 def test_mp4_export_plays_the_descent_frame_by_frame(descended, tmp_path):
@@ -48,7 +49,8 @@ def test_mp4_export_plays_the_descent_frame_by_frame(descended, tmp_path):
     frames = _frames(spec.path)
     assert len(frames) == 12
     assert frames[0].shape == (240, 320, 3)
-    meta = imageio.get_reader(str(spec.path), "ffmpeg").get_meta_data()
+    with imageio.get_reader(str(spec.path), "ffmpeg") as reader:
+        meta = reader.get_meta_data()
     assert meta["fps"] == pytest.approx(10.0)
     pairs = zip(frames, frames[1:], strict=False)
     moved = [np.abs(a.astype(int) - b.astype(int)).max() > 40 for a, b in pairs]
@@ -172,6 +174,7 @@ def test_export_dialog_builds_a_valid_spec_and_flags_odd_sizes(descended, tmp_pa
     dialog.close()
 
 
+@pytest.mark.slow
 def test_headless_export_starts_its_own_x_server(tmp_path):
     out = tmp_path / "orbit.gif"
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
@@ -182,8 +185,9 @@ def test_headless_export_starts_its_own_x_server(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert out.exists()
-    reader = imageio.get_reader(str(out))
-    assert len(list(reader)) == 16  # 8 that move, then the last held 1 s (8 frames at 8 fps)
+    with imageio.get_reader(str(out)) as reader:
+        count = len(list(reader))
+    assert count == 16  # 8 that move, then the last held 1 s (8 frames at 8 fps)
     assert "16/16 frames" in proc.stderr
 
 
@@ -262,6 +266,7 @@ def _changed(a: np.ndarray, b: np.ndarray) -> bool:
     return int((np.abs(a.astype(int) - b.astype(int)).max(axis=2) > 24).sum()) >= 3
 
 
+@pytest.mark.slow
 def test_the_lecture_export_moves_in_almost_every_frame_then_holds_the_end(lecture_run, tmp_path):
     from gdviz.export.spec import DEFAULT_FRAMES, hold_for
 
@@ -321,6 +326,7 @@ def test_following_the_run_keeps_the_camera_on_the_shown_step(lecture_run):
     assert not window.camera.following  # an export option, not the View menu's setting
 
 
+@pytest.mark.slow
 def test_a_gif_export_from_the_window_keeps_its_fps_and_late_colours(lecture_run, tmp_path):
     from PIL import Image
 
@@ -403,6 +409,7 @@ def test_the_overlay_writes_the_formula_as_the_title_does(main_window, qtbot):
     assert overlay.title == "x² + y" and "^" not in overlay.subtitle
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "fmt", "kinds", "size", "frames"),
     [
@@ -471,6 +478,7 @@ def test_headless_export_refuses_bad_length_timing_and_camera(tmp_path, args, ne
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_headless_export_refuses_a_descent_from_where_f_is_undefined_as_run_does(tmp_path):
     argv = ["--function", "sqrt(x)", "--start", "-1,0"]
     run = subprocess.run(
@@ -510,6 +518,7 @@ def test_the_text_has_a_band_of_its_own_above_the_point_and_the_paths(lecture_ru
         assert (beside == frame[0, -1, :3]).all()
 
 
+@pytest.mark.slow
 def test_headless_export_of_a_scene_whose_run_is_longer_than_what_opening_computes(tmp_path):
     import json
 

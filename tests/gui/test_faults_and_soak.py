@@ -7,6 +7,7 @@ import gc
 import os
 
 import numpy as np
+import pytest
 
 from gdviz.core.descent import StopReason
 
@@ -98,6 +99,7 @@ def test_a_pole_on_the_path_ends_the_run_with_a_reason(main_window, qtbot):
     assert np.isfinite(drawn.history.column("f")).all()
 
 
+@pytest.mark.slow
 def test_soak_runs_and_surface_changes_leave_no_threads_or_memory_behind(main_window, qtbot):
     window = main_window
     window.load_preset("bowl")

@@ -140,6 +140,7 @@ def test_random_starts_with_a_seed_are_reproducible(himmelblau, qtbot):
     assert window.doc.scene.starts.seed == 7 and window.doc.scene.starts.layout == "random"
 
 
+@pytest.mark.slow
 def test_cancel_stops_the_scatter_and_changes_nothing(main_window, qtbot):
     window = main_window
     window.descent_panel.max_steps_box.setValue(1_000_000)  # minutes of work on the loss
@@ -224,7 +225,8 @@ def test_headless_export_of_many_starts_moves(tmp_path):
         capture_output=True, text=True, timeout=180, env=env, cwd=REPO,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    frames = [np.asarray(f).astype(int) for f in imageio.get_reader(str(out), "ffmpeg")]
+    with imageio.get_reader(str(out), "ffmpeg") as reader:
+        frames = [np.asarray(f).astype(int) for f in reader]
     assert len(frames) == 16  # 8 that move, the last held 1 s
     assert (np.abs(frames[0] - frames[7]).max(axis=2) > 40).sum() > 300
 

@@ -9,9 +9,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_the_window_starts_on_the_lecture_loss_without_sympy(gl_context):
     script = textwrap.dedent(
         """

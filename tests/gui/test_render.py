@@ -274,6 +274,7 @@ _STRESS_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_three_thousand_repaints_do_not_abort_the_process(gl_context, tmp_path):
     """Pitfall 3: PySide6 6.12.0 aborts after ~2,500 GLViewWidget paints (a leaked None ref).
 

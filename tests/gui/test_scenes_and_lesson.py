@@ -113,6 +113,7 @@ def _number(label: QtWidgets.QLabel) -> float:
     return parse_shown_number(label.text().split("=")[-1].split()[0])
 
 
+@pytest.mark.slow
 def test_every_lecture_step_loads_and_shows_its_numbers(main_window, qtbot):
     window = main_window
     window.open_default_lesson()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from gdviz.core.expression.errors import ExpressionError
 
@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 
-def is_expression(value: object) -> bool:
+def is_expression(value: object) -> TypeGuard[Expression]:
     """isinstance(value, Expression), without loading sympy when no Expression exists yet."""
     model = sys.modules.get(f"{__name__}.model")
     return model is not None and isinstance(value, model.Expression)

@@ -8,7 +8,7 @@ from typing import Generic, Protocol, TypeVar
 import numpy as np
 import sympy
 
-from gdviz.core.expression.runtime import FUNCTIONS_BY_NAME
+from gdviz.core.expression.runtime import FUNCTIONS_BY_NAME, NumpyValue
 from gdviz.core.expression.vocabulary import RealAbs, Sigmoid
 
 
@@ -16,8 +16,10 @@ class _Unsupported(Exception):
     pass
 
 
-# A compiled numpy node takes the variable values and a per-call memo of shared subtrees' values.
-Compiled = Callable[[tuple[np.ndarray, ...], dict], np.ndarray]
+# A compiled numpy node takes the variable values and a per-call memo of shared subtrees' values;
+# it returns an array, or a numpy scalar where the node is a constant.
+Value = NumpyValue
+Compiled = Callable[[tuple[np.ndarray, ...], dict], Value]
 
 
 # The sympy function classes compiled expressions may call, each by its lower-case name.
@@ -34,14 +36,14 @@ def runtime_name(func: type) -> str:
     return func.__name__.lower()
 
 
-_NUMPY_FUNCTIONS: dict[type, Callable[[np.ndarray], np.ndarray]] = {
+_NUMPY_FUNCTIONS: dict[type, Callable[[Value], Value]] = {
     func: FUNCTIONS_BY_NAME[runtime_name(func)][0] for func in FUNCTION_CLASSES
 }
 
 
-def _compile(expr: sympy.Expr, variables: tuple[str, ...]) -> Callable[[tuple], np.ndarray]:
+def _compile(expr: sympy.Expr, variables: tuple[str, ...]) -> Callable[[tuple], Value]:
     """Nested numpy closures for a sympy tree, built once; call with a tuple of variable values."""
-    fn = _Compiler((expr,), variables, _NumpyTarget()).compile(expr)
+    fn = _Compiler[Compiled]((expr,), variables, _NumpyTarget()).compile(expr)
     return lambda args: fn(args, {})
 
 
@@ -52,7 +54,8 @@ Node = TypeVar("Node")
 class _Target(Protocol[Node]):
     """What _Compiler builds with: _NumpyTarget below, or scalar_compiler's _ScalarTarget."""
 
-    functions: Mapping[type, Callable]
+    @property
+    def functions(self) -> Mapping[type, Callable]: ...
 
     def variable(self, index: int) -> Node: ...
     def constant(self, value: np.float64) -> Node: ...
@@ -210,7 +213,7 @@ class _NumpyTarget:
         return lambda args, memo: value
 
     def shared(self, fn: Compiled, key: int) -> Compiled:
-        def memoized(args: tuple, memo: dict) -> np.ndarray:
+        def memoized(args: tuple, memo: dict) -> Value:
             value = memo.get(key)
             if value is None:
                 value = memo[key] = fn(args, memo)
@@ -219,7 +222,7 @@ class _NumpyTarget:
         return memoized
 
     def total(self, terms: list[Compiled]) -> Compiled:
-        def add(args: tuple, memo: dict) -> np.ndarray:
+        def add(args: tuple, memo: dict) -> Value:
             total = terms[0](args, memo)
             for term in terms[1:]:
                 total = total + term(args, memo)
@@ -234,7 +237,7 @@ class _NumpyTarget:
         if len(factors) == 1:
             return factors[0]
 
-        def mul(args: tuple, memo: dict) -> np.ndarray:
+        def mul(args: tuple, memo: dict) -> Value:
             total = factors[0](args, memo)
             for factor in factors[1:]:
                 total = total * factor(args, memo)
@@ -246,14 +249,14 @@ class _NumpyTarget:
         return lambda args, memo: top(args, memo) / bottom(args, memo)
 
     def square(self, b: Compiled) -> Compiled:
-        def square(args: tuple, memo: dict) -> np.ndarray:
+        def square(args: tuple, memo: dict) -> Value:
             v = b(args, memo)
             return v * v
 
         return square
 
     def cube(self, b: Compiled) -> Compiled:
-        def cube(args: tuple, memo: dict) -> np.ndarray:
+        def cube(args: tuple, memo: dict) -> Value:
             v = b(args, memo)
             return v * v * v
 

@@ -163,7 +163,7 @@ class _Source:
             return None
         return self.column(self._char_offset(offset))
 
-    def segment(self, node: ast.AST) -> str:
+    def segment(self, node: ast.expr) -> str:
         """The user's original text of a node, shortened for messages."""
         start = self._char_offset(node.col_offset)
         end = self._char_offset(node.end_col_offset or node.col_offset)
@@ -225,7 +225,7 @@ class _Builder:
         message = _FORBIDDEN_NODES.get(type(node), f"{type(node).__name__} is not allowed")
         raise self.fail(message, node)
 
-    def checked(self, value: float, node: ast.AST) -> float:
+    def checked(self, value: float, node: ast.expr) -> float:
         if math.isnan(value):
             raise self.fail(f"'{self.source.segment(node)}' is not a real number", node)
         if math.isinf(value):

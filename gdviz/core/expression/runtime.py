@@ -13,17 +13,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# What a compiled numpy expression computes with: arrays, or numpy scalars for constants.
+NumpyValue = np.ndarray | np.float64
 
-def _stable_sigmoid(z: np.ndarray) -> np.ndarray:
+
+def _stable_sigmoid(z: NumpyValue) -> NumpyValue:
     ez = np.exp(-np.abs(z))  # never overflows
     return np.where(z >= 0, 1.0 / (1.0 + ez), ez / (1.0 + ez))
 
 
-def _dirac(z: np.ndarray) -> np.ndarray:
+def _dirac(z: NumpyValue) -> NumpyValue:
     return np.where(z == 0, np.nan, 0.0)
 
 
-def _reciprocal(f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+def _reciprocal(f: Callable[[NumpyValue], NumpyValue]) -> Callable[[NumpyValue], NumpyValue]:
     return lambda z: 1.0 / f(z)
 
 
@@ -53,7 +56,7 @@ def _scalar_reciprocal(f: Callable[[float], float]) -> Callable[[float], float]:
 
 # name -> (numpy function, float function). The float ones raise (ValueError, OverflowError,
 # ZeroDivisionError) where numpy gives NaN or ±inf; their callers then ask numpy.
-FUNCTIONS_BY_NAME: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[float], float]]]
+FUNCTIONS_BY_NAME: dict[str, tuple[Callable[[NumpyValue], NumpyValue], Callable[[float], float]]]
 FUNCTIONS_BY_NAME = {
     "sin": (np.sin, math.sin),
     "cos": (np.cos, math.cos),
