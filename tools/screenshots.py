@@ -88,6 +88,7 @@ def _shoot() -> int:
 
     _basins(app, window)
     shoot_sweep(app, window)
+    _minibatch(app, window)
 
     window.history.mark_saved()
     window.close()
@@ -96,6 +97,33 @@ def _shoot() -> int:
     app.shutdown()  # before the private X server stops (DESIGN pitfall 18)
     print("\n".join(str(p) for p in sorted(OUT.glob("*.png"))))
     return 0
+
+
+def _minibatch(app, window) -> None:
+    """The lecture loss with an SGD run (B = 1, seed 0) beside a full-batch run from the same
+    start, the loss plot with both of SGD's curves, the Step panel naming the batch's example."""
+    from gdviz.core.minibatch import MiniBatchSettings
+    from gdviz.core.optimizers import make_optimizer
+    from gdviz.ui.panels.descent_panel import RunSettings
+
+    lr, steps = 0.01, 1000  # the lecture's α: full batch glides into the valley, SGD wanders
+    window.resize(1440, 900)
+    window.load_preset("lecture-logistic")
+    _settled(app, window)
+    hp = make_optimizer("gd", lr=lr).hp
+    window.descent_panel.lr_box.setValue(lr)
+    window.descent_panel.max_steps_box.setValue(steps)
+    window.minibatch.set_batch_size(1)  # the box shows SGD, as a student would have set it
+    sgd = RunSettings("gd", hp, steps, 1e-6, MiniBatchSettings(1, 0))
+    first = window.descent.add_run((4.0, 5.0), sgd, synchronous=True)
+    window.descent.add_run((4.0, 5.0), RunSettings("gd", hp, steps, 1e-6), synchronous=True)
+    for name in ("descent", "step", "loss"):
+        window.docks[name].raise_()
+    window.doc.focus(first)
+    _settled(app, window)
+    window.camera.frame_what_matters(animate=False)  # View → Frame the runs, as a user would
+    _settled(app, window)
+    window.picture().save(str(OUT / "minibatch.png"))
 
 
 def _basins(app, window) -> None:

@@ -19,7 +19,7 @@ from gdviz.render.contour_view import ContourView
 from gdviz.render.view3d import SurfaceView
 from gdviz.ui.camera_controller import CameraController
 from gdviz.ui.construction_driver import ConstructionDriver
-from gdviz.ui.descent_controller import DescentController, run_spec_of
+from gdviz.ui.descent_controller import DescentController
 from gdviz.ui.docks import (
     DOCK_BY_NAME,
     TOOL_DOCK,
@@ -144,7 +144,7 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         self.starts = ScatterController(
             doc, self.view, self.contour_view, self.starts_panel, self.basin_legend,
-            lambda: run_spec_of(self.descent_panel.settings()), self,
+            self.descent.next_run_spec, self,
         )  # fmt: skip
         self.camera = CameraController(doc, self.view, self.surfaces, self)
         self.sweeps = SweepController(doc, self.sweep_panel, self.descent, self)
