@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -34,4 +34,16 @@ def best_time(fn: Callable[[], object], repeat: int = 5, number: int = 1) -> flo
         for _ in range(number):
             fn()
         best = min(best, (time.perf_counter() - start) / number)
+    return best
+
+
+def paired_best_times(fns: Sequence[Callable[[], object]], rounds: int) -> list[float]:
+    """The fastest of `rounds` timings of each fn, timed in turn round by round, so a machine
+    that slows down for a while slows every side alike; seconds per call, in fns' order."""
+    best = [float("inf")] * len(fns)
+    for _ in range(rounds):
+        for k, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            best[k] = min(best[k], time.perf_counter() - start)
     return best

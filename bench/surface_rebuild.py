@@ -9,7 +9,7 @@ from functools import partial
 
 import numpy as np
 
-from bench.common import Figure, best_time
+from bench.common import Figure, paired_best_times
 
 VIEW_SIZE = (640, 480)
 
@@ -48,9 +48,7 @@ def _shown(view, app):
 def _rebuild_view(view, xs, ys, heights: Iterator[np.ndarray], z_range, paint: bool) -> None:
     view.set_surface(xs, ys, next(heights), z_range, ("w", "b", "L"))
     if paint:
-        view.grabFramebuffer()
-    else:
-        view._surface.parseMeshData()  # what paint() does before the GL upload
+        view.grabFramebuffer()  # set_surface left the arrays ready to upload
 
 
 def _rebuild_plot(view, plot, xs, ys, heights: Iterator[np.ndarray], paint: bool) -> None:
@@ -62,9 +60,11 @@ def _rebuild_plot(view, plot, xs, ys, heights: Iterator[np.ndarray], paint: bool
 
 
 def measure(quick: bool = False) -> list[Figure]:
-    """Rebuild times at 200² and 400², gdviz vs GLSurfacePlotItem(shader='shaded'), same run.
+    """Rebuild times at 200² and 400², gdviz vs GLSurfacePlotItem(shader='shaded'), same run,
+    the two timed in turn (best of 11 rounds at 200², of 3 at 400²).
 
-    "arrays" stops where the GL upload starts (mesh, normals, colours, MeshData parsing);
+    "arrays" stops where the GL upload starts (mesh, normals, colours; the baseline's MeshData
+    parsing);
     "+ paint" adds the upload and one frame, which llvmpipe (software GL) dominates.
     """
     import pyqtgraph.opengl as gl
@@ -81,17 +81,16 @@ def measure(quick: bool = False) -> list[Figure]:
         plot = gl.GLSurfacePlotItem(x=xs, y=ys, z=heights[0], shader="shaded")
         baseline_view.addItem(plot)
         baseline_view.grabFramebuffer()
-        repeat = 1 if quick else (5 if n == 200 else 3)
+        rounds = 1 if quick else (11 if n == 200 else 3)
         for paint in (False, True):
-            ours = best_time(
-                partial(_rebuild_view, view, xs, ys, itertools.cycle(heights), z_range, paint),
-                repeat=repeat,
-            )
-            theirs = best_time(
-                partial(
-                    _rebuild_plot, baseline_view, plot, xs, ys, itertools.cycle(heights), paint
-                ),
-                repeat=1 if quick else 2,
+            ours, theirs = paired_best_times(
+                [
+                    partial(_rebuild_view, view, xs, ys, itertools.cycle(heights), z_range, paint),
+                    partial(
+                        _rebuild_plot, baseline_view, plot, xs, ys, itertools.cycle(heights), paint
+                    ),
+                ],
+                rounds,
             )
             stage = "+ upload + paint" if paint else "arrays"
             goal = "≥ 10×" if n == 200 else "faster than GLSurfacePlotItem"

@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
-from gdviz.render.colormap import colors_for
+from gdviz.render.colormap import rgba8_colors
 from gdviz.render.contours import contour_levels, level_segments
 from gdviz.render.paths import PathBuffer, arrow_head_segments_2d, decimated
 from gdviz.render.view3d import DARK_BACKGROUND, MARKER_COLOR, rgba_floats
@@ -160,8 +160,7 @@ class ContourView(pg.PlotWidget):
             finite = z[np.isfinite(z)]
             z_range = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         lo, hi = float(z_range[0]), float(z_range[1])
-        rgba = colors_for(z, lo, hi, colormap)
-        self._image.setImage((rgba * 255.0 + 0.5).astype(np.uint8), autoLevels=False)
+        self._image.setImage(rgba8_colors(z, lo, hi, colormap), autoLevels=False)
         # pixel (i, j) is centred on (xs[i], ys[j]): the image reaches half a cell past them
         dx = (xs[-1] - xs[0]) / (xs.size - 1)
         dy = (ys[-1] - ys[0]) / (ys.size - 1)

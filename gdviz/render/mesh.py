@@ -13,12 +13,14 @@ class MeshArrays:
     """An indexed triangle mesh ready for the GPU.
 
     vertexes (N, 3) float32, one per grid node in C order of z (index i * len(ys) + j);
-    faces (F, 3) uint32, counter-clockwise seen from +z; normals (N, 3) float32 unit vectors.
+    faces (F, 3) uint32, counter-clockwise seen from +z; normals (N, 3) float32 unit vectors;
+    strip: the same triangles as one uint32 triangle strip when the grid has no hole, else None.
     """
 
     vertexes: np.ndarray
     faces: np.ndarray
     normals: np.ndarray
+    strip: np.ndarray | None = None
 
 
 @lru_cache(maxsize=8)
@@ -44,6 +46,29 @@ def grid_faces(n: int, m: int) -> np.ndarray:
     faces = faces.reshape(-1, 3)
     faces.flags.writeable = False
     return faces
+
+
+@lru_cache(maxsize=8)
+def grid_strip(n: int, m: int) -> np.ndarray:
+    """grid_faces(n, m) as one triangle strip: uint32 indices, read-only, cached.
+
+    Row pair i runs (i+1, 0), (i, 0), (i+1, 1), (i, 1), …, so each cell splits along the same
+    diagonal, (i, j)–(i+1, j+1), as grid_faces; consecutive rows are joined by repeating the
+    last index of one and the first of the next (degenerate triangles, never drawn). A third
+    of the indices of the triangle list: software GL shades and fetches that much less.
+    """
+    if n < 2 or m < 2:
+        return np.empty(0, dtype=np.uint32)
+    upper = np.arange(n - 1, dtype=np.uint32)[:, None] * m + np.arange(m, dtype=np.uint32)
+    rows = np.empty((n - 1, 2 * m + 2), dtype=np.uint32)
+    rows[:, 1 : 2 * m + 1 : 2] = upper + m  # (i+1, j)
+    rows[:, 2 : 2 * m + 2 : 2] = upper  # (i, j)
+    rows[:, 0] = rows[:, 1]  # joins: repeat the row's first index …
+    rows[:, -1] = rows[:, -2]  # … and its last
+    strip = rows.ravel()[1:-1]  # the first row needs no join before, the last none after
+    strip = np.ascontiguousarray(strip)
+    strip.flags.writeable = False
+    return strip
 
 
 def _derivative_along_axis0(coords: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -126,9 +151,10 @@ def surface_mesh(xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> MeshArrays:
         vertexes[..., 2] = np.where(finite, z, placeholder)
 
     faces = grid_faces(n, m)
+    strip = grid_strip(n, m) if all_finite else None
     if not all_finite:
         ok = finite.ravel()
         faces = faces[ok[faces[:, 0]] & ok[faces[:, 1]] & ok[faces[:, 2]]]
 
     normals = height_field_normals(xs, ys, z)
-    return MeshArrays(vertexes.reshape(-1, 3), faces, normals.reshape(-1, 3))
+    return MeshArrays(vertexes.reshape(-1, 3), faces, normals.reshape(-1, 3), strip)

@@ -16,7 +16,7 @@ from pyqtgraph.opengl.GLViewWidget import GLViewMixin
 from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 
 from gdviz.render.axes3d import SceneMapping, axis_guides
-from gdviz.render.colormap import colors_for
+from gdviz.render.colormap import rgba8_colors
 from gdviz.render.construction import Construction
 from gdviz.render.framing import CameraChoice, choose_view, frame_points
 from gdviz.render.items.arrows import ArrowItems
@@ -28,7 +28,7 @@ from gdviz.render.items.gl_options import SEE_THROUGH
 from gdviz.render.items.labels import LabelsItem, PointLabelsItem
 from gdviz.render.items.marker import MarkerItem
 from gdviz.render.items.path_items import PathItems
-from gdviz.render.items.shaders import LIT_COLOR_SHADER
+from gdviz.render.items.surface_item import SurfaceMeshItem
 from gdviz.render.mesh import surface_mesh
 from gdviz.render.picking import pick_height_field
 from gdviz.render.still_layer import StillLayer
@@ -99,6 +99,7 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self.reuse_still_layer = True
         self.still_layer = StillLayer(self, below_depth=PATH_DEPTH)
         self._frame_fbo: QtOpenGL.QOpenGLFramebufferObject | None = None
+        self._grab_fbo: QtOpenGL.QOpenGLFramebufferObject | None = None
         self._frame_format = QtOpenGL.QOpenGLFramebufferObjectFormat()
         self._frame_format.setAttachment(
             QtOpenGL.QOpenGLFramebufferObject.Attachment.CombinedDepthStencil
@@ -128,9 +129,8 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self._camera_move.setEasingCurve(QtCore.QEasingCurve.InOutCubic)
         self._camera_move.valueChanged.connect(self._on_camera_step)
 
-        self._surface = gl.GLMeshItem(smooth=True, shader=LIT_COLOR_SHADER, glOptions="opaque")
+        self._surface = SurfaceMeshItem(glOptions="opaque")
         self._surface_opacity = 1.0
-        self._surface_colors: np.ndarray | None = None
         self._grid = gl.GLLinePlotItem(mode="lines", glOptions="translucent", antialias=True)
         self._axes = gl.GLLinePlotItem(
             mode="lines", glOptions="translucent", width=1.5, antialias=True
@@ -161,7 +161,7 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self._point_labels = PointLabelsItem()
         self._point_labels.setDepthValue(6.5)
         self.addItem(self._point_labels)
-        self._surface.hide()  # an empty MeshData cannot be painted
+        self._surface.hide()
         self._ghost_surface = GhostSurfaceItem()  # a mini-batch's loss, faint, beside the surface
         self._ghost_surface.setDepthValue(0.5)
         self.addItem(self._ghost_surface)
@@ -211,13 +211,9 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         sx, sy, sz = self._mapping.data_to_scene(xs, ys, z)
         mesh = surface_mesh(sx, sy, sz)
         # 8-bit colours: a quarter of the float upload, and much faster to draw under llvmpipe
-        rgba = colors_for(z.reshape(-1), z_range[0], z_range[1], colormap)
-        colors = (rgba * 255.0 + 0.5).astype(np.uint8)
+        colors = rgba8_colors(z.reshape(-1), z_range[0], z_range[1], colormap)
         colors[:, 3] = round(255 * self._surface_opacity)
-        meshdata = gl.MeshData(vertexes=mesh.vertexes, faces=mesh.faces, vertexColors=colors)
-        meshdata._vertexNormals = mesh.normals  # precomputed: skips MeshData's per-vertex loop
-        self._surface.setMeshData(meshdata=meshdata)
-        self._surface_colors = colors
+        self._surface.set_mesh(mesh, colors)
         self._surface.setVisible(mesh.faces.size > 0)
         self._pick_grid = (sx, sy, sz) if mesh.faces.size > 0 else None
         log.debug("surface %d×%d: %d triangles", xs.size, ys.size, len(mesh.faces))
@@ -242,12 +238,10 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
             return
         self._surface_opacity = opacity
         self._surface.setGLOptions("opaque" if opacity >= 1.0 else "translucent")
-        if self._surface_colors is not None:
-            colors = self._surface_colors.copy()
+        if self._surface.colors is not None:
+            colors = self._surface.colors.copy()
             colors[:, 3] = round(255 * opacity)
-            self._surface_colors = colors
-            self._surface.opts["meshdata"].setVertexColors(colors)
-            self._surface.meshDataChanged()
+            self._surface.set_colors(colors)
 
     def set_ghost_surface(self, xs: np.ndarray, ys: np.ndarray, z_display: np.ndarray) -> None:
         """A faint second surface z_display[i, j] over (xs[i], ys[j]) (a mini-batch's loss)."""
@@ -515,7 +509,7 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         """The GL context is going: its framebuffers go with it."""
         self.makeCurrent()
         self.still_layer.close()
-        self._frame_fbo = None
+        self._frame_fbo = self._grab_fbo = None
 
     def gl_strings(self) -> dict[str, str]:
         """The GL driver's renderer, vendor and version (empty before the view was shown)."""
@@ -536,9 +530,10 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
             return QtGui.QImage()
         w, h = max(self.deviceWidth(), 1), max(self.deviceHeight(), 1)
         self.makeCurrent()
-        fmt = QtOpenGL.QOpenGLFramebufferObjectFormat()
-        fmt.setAttachment(QtOpenGL.QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
-        fbo = QtOpenGL.QOpenGLFramebufferObject(w, h, fmt)
+        fbo = self._grab_fbo
+        if fbo is None or fbo.size() != QtCore.QSize(w, h):
+            # kept between grabs: tests, the clipboard and screenshots grab again and again
+            fbo = self._grab_fbo = QtOpenGL.QOpenGLFramebufferObject(w, h, self._frame_format)
         fbo.bind()
         try:
             GL.glViewport(0, 0, w, h)

@@ -23,8 +23,8 @@ from gdviz.render.axes3d import (
     nice_ticks,
     tick_labels,
 )
-from gdviz.render.colormap import COLORMAP_NAMES, colors_for, lookup_table
-from gdviz.render.mesh import grid_faces, height_field_normals, surface_mesh
+from gdviz.render.colormap import COLORMAP_NAMES, lookup_table, rgba8_colors
+from gdviz.render.mesh import grid_faces, grid_strip, height_field_normals, surface_mesh
 
 
 def _uneven(lo: float, hi: float, n: int) -> np.ndarray:
@@ -149,6 +149,47 @@ def test_wrong_shape_is_rejected() -> None:
         surface_mesh(np.arange(4.0), np.arange(3.0), np.zeros((3, 4)))
 
 
+def _strip_triangles(strip: np.ndarray) -> list[tuple[int, int, int]]:
+    """The triangles a GL triangle strip draws, in GL's order (odd ones with the first two
+    swapped, so all keep the strip's winding); degenerate ones dropped."""
+    triangles = []
+    for k in range(len(strip) - 2):
+        a, b, c = (int(v) for v in strip[k : k + 3])
+        if len({a, b, c}) == 3:
+            triangles.append((b, a, c) if k % 2 else (a, b, c))
+    return triangles
+
+
+@pytest.mark.parametrize(("n", "m"), [(2, 2), (3, 5), (7, 4), (40, 33)])
+def test_grid_strip_draws_the_grid_faces_with_one_winding(n, m) -> None:
+    xs, ys = np.arange(float(n)), np.arange(float(m)) * 0.5
+    px, py = np.meshgrid(xs, ys, indexing="ij")
+    px, py = px.ravel(), py.ravel()
+
+    def area(t):  # signed, seen from +z
+        (a, b, c) = t
+        return (px[b] - px[a]) * (py[c] - py[a]) - (px[c] - px[a]) * (py[b] - py[a])
+
+    from_strip = _strip_triangles(grid_strip(n, m))
+    faces = [tuple(int(v) for v in f) for f in grid_faces(n, m)]
+    assert sorted(tuple(sorted(t)) for t in from_strip) == sorted(tuple(sorted(f)) for f in faces)
+    signs = {bool(area(t) > 0) for t in from_strip}
+    assert len(signs) == 1  # one winding: the strip never flips a triangle
+    assert grid_strip(n, m).size == (n - 1) * (2 * m + 2) - 2
+
+
+def test_surface_mesh_gives_a_strip_only_without_holes() -> None:
+    xs, ys = np.arange(4.0), np.arange(3.0)
+    whole = surface_mesh(xs, ys, np.zeros((4, 3)))
+    assert whole.strip is grid_strip(4, 3)
+    z = np.zeros((4, 3))
+    z[1, 1] = np.nan
+    assert surface_mesh(xs, ys, z).strip is None
+    assert grid_strip(1, 5).size == 0
+    with pytest.raises(ValueError):
+        grid_strip(30, 20)[0] = 1
+
+
 def test_grid_faces_is_cached_and_read_only() -> None:
     faces = grid_faces(30, 20)
     assert grid_faces(30, 20) is faces
@@ -191,26 +232,42 @@ def test_lookup_table_is_cached_and_read_only() -> None:
         table[0, 0] = 1
 
 
-def test_colors_for_maps_the_range_onto_the_table_and_nan_to_transparent() -> None:
-    table = lookup_table("viridis")
-    values = np.array([-5.0, -1.0, 3.0, 7.0, np.nan, -1.0 + 8.0 * 100 / 255])
-    rgba = colors_for(values, -1.0, 7.0)
-    assert rgba.shape == (6, 4) and rgba.dtype == np.float32
-    np.testing.assert_allclose(rgba[:2, :3], [table[0], table[0]], atol=1e-6)  # clipped below
-    np.testing.assert_allclose(rgba[3, :3], table[255], atol=1e-6)
-    np.testing.assert_allclose(rgba[2, :3], 0.5 * (table[127] + table[128]), atol=1e-6)
-    np.testing.assert_allclose(rgba[5, :3], table[100], atol=1e-6)
+def _levels(rgb: np.ndarray) -> np.ndarray:
+    return np.floor(np.asarray(rgb, dtype=np.float64) * 255.0 + 0.5)
+
+
+def test_rgba8_colors_maps_the_range_onto_the_table_and_nan_to_transparent() -> None:
+    table = lookup_table("viridis").astype(np.float64)
+    values = np.array([-5.0, -1.0, 3.0, 7.0, np.nan, -1.0 + 8.0 * 100 / 255, np.inf, -np.inf])
+    rgba = rgba8_colors(values, -1.0, 7.0)
+    assert rgba.shape == (8, 4) and rgba.dtype == np.uint8
+    np.testing.assert_array_equal(rgba[[0, 1, 7], :3], _levels([table[0]] * 3))  # clipped below
+    np.testing.assert_array_equal(rgba[[3, 6], :3], _levels([table[255]] * 2))  # and above
+    np.testing.assert_array_equal(rgba[2, :3], _levels(0.5 * (table[127] + table[128])))
+    np.testing.assert_array_equal(rgba[5, :3], _levels(table[100]))
     np.testing.assert_array_equal(rgba[4], [0, 0, 0, 0])
-    np.testing.assert_array_equal(rgba[[0, 1, 2, 3, 5], 3], 1.0)
+    np.testing.assert_array_equal(rgba[[0, 1, 2, 3, 5, 6, 7], 3], 255)
 
 
-def test_colors_for_keeps_the_input_shape_and_handles_a_flat_range() -> None:
-    rgba = colors_for(np.full((3, 2), 4.0), 4.0, 4.0, "plasma")
+@pytest.mark.parametrize("name", COLORMAP_NAMES)
+def test_rgba8_colors_is_within_one_level_of_exact_interpolation(name) -> None:
+    table = lookup_table(name).astype(np.float64)
+    values = np.random.default_rng(7).uniform(-3.0, 12.0, 20_000)
+    position = np.clip((values - 0.0) / 10.0, 0.0, 1.0) * 255.0
+    exact = np.stack([np.interp(position, np.arange(256), table[:, c]) for c in range(3)], 1)
+    rgba = rgba8_colors(values, 0.0, 10.0, name)
+    assert np.abs(rgba[:, :3].astype(np.int64) - _levels(exact)).max() <= 1
+
+
+def test_rgba8_colors_keeps_the_input_shape_and_handles_a_flat_range() -> None:
+    rgba = rgba8_colors(np.full((3, 2), 4.0), 4.0, 4.0, "plasma")
     assert rgba.shape == (3, 2, 4)
-    middle = 0.5 * (lookup_table("plasma")[127] + lookup_table("plasma")[128])
-    np.testing.assert_allclose(rgba[..., :3], np.broadcast_to(middle, (3, 2, 3)), atol=1e-6)
+    table = lookup_table("plasma").astype(np.float64)
+    middle = 0.5 * (table[127] + table[128])
+    np.testing.assert_array_equal(rgba[..., :3], np.broadcast_to(_levels(middle), (3, 2, 3)))
+    assert rgba8_colors(2.0, 0.0, 4.0).shape == (4,)
     with pytest.raises(ValueError, match="unknown colour map"):
-        colors_for(np.zeros(2), 0, 1, "jet")
+        rgba8_colors(np.zeros(2), 0, 1, "jet")
 
 
 # --------------------------------------------------------------------------- scene box

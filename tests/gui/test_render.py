@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -143,16 +144,55 @@ def test_second_view_after_the_first_is_destroyed_still_renders(qtbot, gl_contex
             qtbot.wait(20)
 
 
-def test_pyqtgraph_never_computes_normals_itself(view, monkeypatch):
-    import pyqtgraph.opengl as gl
+def test_a_whole_grid_draws_one_strip_with_the_pixels_of_its_triangle_list(view, monkeypatch):
+    import gdviz.render.view3d as view3d
 
-    def forbidden(self, *args, **kwargs):
-        raise AssertionError("MeshData computed normals in Python")
+    xs, ys, z = _sin_cos()
+    strip_image = _show(view, xs, ys, z)
+    assert view._surface.index_count == 119 * (2 * 120 + 2) - 2  # a strip, not 6 per cell
+    as_list = view3d.surface_mesh
+    monkeypatch.setattr(
+        view3d, "surface_mesh", lambda *a: dataclasses.replace(as_list(*a), strip=None)
+    )
+    list_image = _show(view, xs, ys, z)
+    assert view._surface.index_count == 119 * 119 * 6
+    assert foreground_mask(strip_image).mean() > 0.25
+    differs = np.abs(strip_image.astype(int) - list_image.astype(int)).max(axis=2) > 2
+    assert differs.mean() < 0.001  # the same triangles: at most a few edge pixels round apart
 
-    monkeypatch.setattr(gl.MeshData, "vertexFaces", forbidden)
-    monkeypatch.setattr(gl.MeshData, "faceNormals", forbidden)
-    image = _show(view, *_sin_cos(hole=(0.0, 0.0, 1.0)))
-    assert foreground_mask(image).mean() > 0.25
+
+@pytest.mark.parametrize("n", [2, 3, 60, 200, 401])
+def test_draw_batches_draw_every_triangle_once_with_its_winding(n, monkeypatch):
+    from OpenGL import GL
+
+    import gdviz.render.items.surface_item as surface_item
+    from gdviz.render.mesh import grid_faces, grid_strip
+
+    monkeypatch.setattr(surface_item, "TRIANGLES_PER_BATCH", 501)  # odd: splits mid-row
+    strip = grid_strip(n, n)
+    drawn: list[int] = []  # the strip's triangle k spans indices k, k+1, k+2
+    for first, count in surface_item.draw_batches(GL.GL_TRIANGLE_STRIP, strip.size):
+        assert first % 2 == 0  # a strip's odd triangles are wound the other way
+        drawn += range(first, first + count - 2)
+    assert drawn == list(range(strip.size - 2))  # each once, in order
+    faces = grid_faces(n, n)
+    batches = list(surface_item.draw_batches(GL.GL_TRIANGLES, faces.size))
+    assert all(first % 3 == 0 and count % 3 == 0 for first, count in batches)
+    assert sum(count for _, count in batches) == faces.size
+    assert [first for first, _ in batches] == list(range(0, faces.size, 3 * 501))
+
+
+def test_an_opacity_change_keeps_the_mesh_and_lets_the_background_through(view):
+    xs, ys, z = _sin_cos()
+    opaque = _show(view, xs, ys, z)
+    view.set_surface_opacity(0.3)
+    faint = grab_rgb(view)
+    surface = foreground_mask(opaque)
+    back = background_rgb(opaque).astype(int)
+    # the surface pixels move towards the background (the grid, axes and labels stay)
+    before = np.abs(opaque[surface].astype(int) - back).sum(axis=1).mean()
+    after = np.abs(faint[surface].astype(int) - back).sum(axis=1).mean()
+    assert after < 0.75 * before
 
 
 # --------------------------------------------------------------------------- marker

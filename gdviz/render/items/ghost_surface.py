@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph.opengl as gl
 
 from gdviz.render.axes3d import SceneMapping
-from gdviz.render.items.shaders import LIT_COLOR_SHADER
+from gdviz.render.items.surface_item import SurfaceMeshItem
 from gdviz.render.mesh import surface_mesh
 
 GHOST_RGBA = (235, 235, 255, 70)  # pale and mostly transparent: the full loss stays readable
 
 
-class GhostSurfaceItem(gl.GLMeshItem):
+class GhostSurfaceItem(SurfaceMeshItem):
     """set_heights(xs, ys, z_display, mapping) draws it; remap(mapping) follows a new box."""
 
     def __init__(self) -> None:
-        super().__init__(smooth=True, shader=LIT_COLOR_SHADER, glOptions="translucent")
+        super().__init__(glOptions="translucent")
         self._data: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        self.hide()  # an empty MeshData cannot be painted
+        self.hide()
 
     def set_heights(
         self, xs: np.ndarray, ys: np.ndarray, z_display: np.ndarray, mapping: SceneMapping
@@ -36,9 +35,7 @@ class GhostSurfaceItem(gl.GLMeshItem):
             self.hide()
             return
         colors = np.tile(np.array(GHOST_RGBA, dtype=np.uint8), (len(mesh.vertexes), 1))
-        meshdata = gl.MeshData(vertexes=mesh.vertexes, faces=mesh.faces, vertexColors=colors)
-        meshdata._vertexNormals = mesh.normals  # precomputed, as the surface's
-        self.setMeshData(meshdata=meshdata)
+        self.set_mesh(mesh, colors)
         self.show()
 
     def clear(self) -> None:
