@@ -44,6 +44,18 @@ class LikelihoodTable:
     cost_natural: float  # −(1/m)·ln L
 
 
+def _model_z(x: np.ndarray, w: float, b: float) -> np.ndarray | None:
+    """z = w·x + b, or None where it overflows float64."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = w * x + b
+    return z if np.all(np.isfinite(z)) else None
+
+
+def model_overflows(dataset: Dataset, w: float, b: float) -> bool:
+    """Whether z = w·x + b overflows float64 for some example (likelihood_table refuses it)."""
+    return _model_z(dataset.x, float(w), float(b)) is None
+
+
 def likelihood_table(
     dataset: Dataset, w: float, b: float, log_base: float = math.e
 ) -> LikelihoodTable:
@@ -51,9 +63,8 @@ def likelihood_table(
     w, b = _finite(w, "w"), _finite(b, "b")
     ln_base = _ln_base(log_base)
     x, y = dataset.x, dataset.y  # already read-only and owned by the frozen dataset
-    with np.errstate(over="ignore", invalid="ignore"):
-        z = w * x + b
-    if not np.all(np.isfinite(z)):
+    z = _model_z(x, w, b)
+    if z is None:
         raise ValueError(f"z = w·x + b overflows float64 for w = {w!r}, b = {b!r}")
     # t = (1 − 2y)·z: P(Y = yᵢ) = σ(−t) and ln P = −softplus(t), for either class.
     t = np.where(y == 1.0, -z, z)

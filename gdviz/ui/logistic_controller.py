@@ -10,12 +10,14 @@ from pathlib import Path
 from PySide6 import QtCore, QtWidgets
 
 from gdviz.core.datasets import separability, write_dataset_csv
+from gdviz.core.likelihood import model_overflows
 from gdviz.core.logistic import LOG_BASES, Dataset, DatasetError, load_dataset_csv
 from gdviz.core.presets import default_preset_name
 from gdviz.model import Document
 from gdviz.ui.panels.data_plot import DataPlot
 from gdviz.ui.panels.dataset_panel import DatasetPanel
 from gdviz.ui.panels.likelihood_panel import LikelihoodPanel
+from gdviz.ui.widgets import RefreshWhenShown
 from gdviz.workers.job_worker import JobWorker
 
 LECTURE_SOURCE = "the lecture's 8 examples"
@@ -74,6 +76,10 @@ class LogisticController(QtCore.QObject):
         events.run_stepped.connect(self._on_run_stepped)
         events.runs_changed.connect(self.show_model)
         events.run_finished.connect(lambda _run_id: self.show_model())
+        # the table and the plot compute only when they are seen (both start in hidden tabs)
+        self._table_when_shown = RefreshWhenShown(likelihood_panel, self._show_table_now)
+        self._plot_when_shown = RefreshWhenShown(data_plot, self._show_plot_now)
+        self._plotted_dataset: Dataset | None = None
         self._on_surface_changed()
 
     # --- the dataset --------------------------------------------------------------------------
@@ -130,7 +136,6 @@ class LogisticController(QtCore.QObject):
             self._shown_dataset = dataset
             self._separability = separability(dataset)
             self.dataset_panel.show_dataset(dataset, self._source, self._separability.message)
-            self.data_plot.show_dataset(dataset)
         self.show_model()
 
     # --- the model (w, b) ------------------------------------------------------------------------
@@ -141,26 +146,35 @@ class LogisticController(QtCore.QObject):
             self._during_run.start()
 
     def show_model(self) -> None:
-        """The likelihood table and data plot for the focused run's step, else for the point."""
+        """The likelihood table and data plot for the focused run's step, else for the point:
+        each now if it is on screen, else when it is next painted."""
+        if self.doc.dataset is None or not self.doc.is_loss:
+            self._shown_dataset = None
+        self._table_when_shown()
+        self._plot_when_shown()
+
+    def _model(self) -> tuple[Dataset, float, float, str] | None:
+        """(dataset, w, b, where) of the model shown; None when the surface is no loss."""
         dataset = self.doc.dataset
         if dataset is None or not self.doc.is_loss:
-            self._shown_dataset = None
-            self.likelihood_panel.show_no_model(
-                "No run of a loss yet: the likelihood table is for the log loss L(w, b) of a "
-                "dataset (Data tab, or the lecture's preset)."
-            )
-            self.data_plot.show_no_model(
-                "No dataset here: the data plot shows the examples and the model (w, b) of a "
-                "log-loss surface (the Data tab, or the lecture's preset)."
-            )
-            return
+            return None
         focused = self.doc.focused_step()
         if focused is not None:
             record, k = focused
             w, b = record.history.step(k).point
-            where = f"step {k} of run {record.run_id}"
-        else:
-            (w, b), where = self.doc.point, "the point"
+            return dataset, w, b, f"step {k} of run {record.run_id}"
+        w, b = self.doc.point
+        return dataset, w, b, "the point"
+
+    def _show_table_now(self) -> None:
+        model = self._model()
+        if model is None:
+            self.likelihood_panel.show_no_model(
+                "No run of a loss yet: the likelihood table is for the log loss L(w, b) of a "
+                "dataset (Data tab, or the lecture's preset)."
+            )
+            return
+        dataset, w, b, where = model
         if not (math.isfinite(w) and math.isfinite(b)):
             return
         base = LOG_BASES[self.doc.scene.log_base]
@@ -168,7 +182,22 @@ class LogisticController(QtCore.QObject):
             self.likelihood_panel.show_model(dataset, w, b, base, where)
         except ValueError as err:  # z = w·x + b overflows for an extreme model
             self.likelihood_panel.model_label.setText(f"Model (w, b) = ({w:g}, {b:g}): {err}")
+
+    def _show_plot_now(self) -> None:
+        model = self._model()
+        if model is None:
+            self._plotted_dataset = None
+            self.data_plot.show_no_model(
+                "No dataset here: the data plot shows the examples and the model (w, b) of a "
+                "log-loss surface (the Data tab, or the lecture's preset)."
+            )
             return
+        dataset, w, b, _where = model
+        if dataset is not self._plotted_dataset:
+            self._plotted_dataset = dataset
+            self.data_plot.show_dataset(dataset)
+        if not (math.isfinite(w) and math.isfinite(b)) or model_overflows(dataset, w, b):
+            return  # the table says why
         self.data_plot.show_model(w, b, self._separability.message)
 
     def stop(self) -> None:

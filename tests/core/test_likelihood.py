@@ -15,6 +15,7 @@ from gdviz.core.likelihood import (
     gradient_terms,
     likelihood_table,
     misclassified,
+    model_overflows,
     scientific_from_log10,
     small_probability_rows,
 )
@@ -178,6 +179,19 @@ def test_the_table_is_read_only(lecture):
 def test_bad_models_and_bases_are_refused(lecture, w, b, base, message):
     with pytest.raises(ValueError, match=message):
         likelihood_table(lecture, w, b, base)
+
+
+@pytest.mark.parametrize(
+    ("w", "b", "overflows"),
+    [(0.5, -4.0, False), (1e306, 0.0, False), (1e307, 0.0, True), (0.0, 1e308, False),
+     (-1e307, -1e308, True)],
+)  # fmt: skip
+def test_model_overflows_says_what_likelihood_table_refuses(lecture, w, b, overflows):
+    # the lecture's x reach 40: 1e307 · 40 is past float64's 1.8e308, 1e306 · 40 is not
+    assert model_overflows(lecture, w, b) is overflows
+    if overflows:
+        with pytest.raises(ValueError, match="overflows"):
+            likelihood_table(lecture, w, b)
 
 
 # --- scientific notation from log10 ---------------------------------------------------------

@@ -59,3 +59,17 @@ def main_window(qtbot, gl_context):
     yield window
     window.close()
     assert not window.jobs.is_running()
+
+
+@pytest.fixture
+def lesson_window(main_window, qtbot):
+    """The main window with the Likelihood table and the Data plot on screen, as a teacher opens
+    them (they compute only while they are seen)."""
+    docks = [main_window.docks[name] for name in ("likelihood", "data")]
+    for dock in docks:
+        dock.raise_()
+    qtbot.waitUntil(lambda: all(not d.visibleRegion().isEmpty() for d in docks), timeout=5000)
+    # seen, they catch up with the document once painted
+    qtbot.waitUntil(lambda: main_window.likelihood_panel.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: main_window.data_plot.caption.text() != "", timeout=5000)
+    return main_window

@@ -91,8 +91,8 @@ def test_a_pinned_construction_stays_and_a_new_function_redraws_it(main_window, 
     assert _number(window.partials_panel.values["exact"][0]) == pytest.approx(2 * x, abs=1e-9)
 
 
-def test_a_new_function_clears_stale_runs_from_every_run_panel(main_window, qtbot):
-    window = main_window
+def test_a_new_function_clears_stale_runs_from_every_run_panel(lesson_window, qtbot):
+    window = lesson_window
     assert window.descent.add_run(window.point, synchronous=True) is not None
     qtbot.waitUntil(lambda: "run 1" in window.likelihood_panel.model_label.text(), timeout=3000)
     assert window.step_panel.title_label.text().startswith("Run 1")

@@ -27,8 +27,8 @@ def _set_base(window, key: str) -> None:
     window.set_log_base(key)
 
 
-def test_the_first_lecture_model_gives_the_slides_table_and_cost(main_window):
-    window = main_window
+def test_the_first_lecture_model_gives_the_slides_table_and_cost(lesson_window):
+    window = lesson_window
     _set_base(window, "10")
     window.set_point(0.5, -4.0)
     panel = window.likelihood_panel
@@ -55,8 +55,8 @@ def test_the_first_lecture_model_gives_the_slides_table_and_cost(main_window):
     assert highlighted == small and small
 
 
-def test_comparing_with_the_second_lecture_model(main_window):
-    window = main_window
+def test_comparing_with_the_second_lecture_model(lesson_window):
+    window = lesson_window
     _set_base(window, "10")
     window.set_point(0.5, -4.0)
     panel = window.likelihood_panel
@@ -69,8 +69,8 @@ def test_comparing_with_the_second_lecture_model(main_window):
     assert float(table.item(0, 0).text()) == pytest.approx(2.000271323106e-8, rel=1e-7)
 
 
-def test_second_model_a_column_is_the_correct_one_not_the_slides(main_window):
-    window = main_window
+def test_second_model_a_column_is_the_correct_one_not_the_slides(lesson_window):
+    window = lesson_window
     window.set_point(1.0, -25.0)
     panel = window.likelihood_panel
     # ERRATA item 2: rows 5–8 (z = 2, 6, 10, 15) give a = 0.88080, 0.99753, 0.99995, 1.00000.
@@ -78,8 +78,8 @@ def test_second_model_a_column_is_the_correct_one_not_the_slides(main_window):
         assert _cell(panel, row, 4) == pytest.approx(expected, abs=1e-5)  # 5 decimals
 
 
-def test_an_underflowing_likelihood_is_shown_from_its_logarithm(main_window):
-    window = main_window
+def test_an_underflowing_likelihood_is_shown_from_its_logarithm(lesson_window):
+    window = lesson_window
     window.set_point(50.0, 50.0)
     text = window.likelihood_panel.labels["likelihood"].text()
     assert text not in ("0", "inf") and "e-" in text
@@ -91,8 +91,8 @@ def test_an_underflowing_likelihood_is_shown_from_its_logarithm(main_window):
     assert ln_shown == pytest.approx(log_l, rel=1e-9)
 
 
-def test_the_data_plot_shows_the_boundary_and_the_misclassified(main_window):
-    window = main_window
+def test_the_data_plot_shows_the_boundary_and_the_misclassified(lesson_window):
+    window = lesson_window
     window.set_point(0.5, -4.0)
     plot = window.data_plot
     assert plot.boundary.value() == pytest.approx(8.0)  # x = −b/w
@@ -103,8 +103,8 @@ def test_the_data_plot_shows_the_boundary_and_the_misclassified(main_window):
     assert "24" in window.dataset_panel.separability_label.text()
 
 
-def test_editing_a_cell_changes_the_surface_and_a_bad_edit_keeps_it(main_window, qtbot):
-    window = main_window
+def test_editing_a_cell_changes_the_surface_and_a_bad_edit_keeps_it(lesson_window, qtbot):
+    window = lesson_window
     panel = window.dataset_panel
     model = panel.model
     old_surface = window.surface
@@ -121,8 +121,8 @@ def test_editing_a_cell_changes_the_surface_and_a_bad_edit_keeps_it(main_window,
     assert window.surface.axis_names == ("w", "b", "L")
 
 
-def test_importing_a_bad_csv_lists_every_bad_row_and_keeps_the_data(main_window, qtbot, tmp_path):
-    window = main_window
+def test_importing_a_bad_csv_lists_every_bad_row_and_keeps_the_data(lesson_window, qtbot, tmp_path):
+    window = lesson_window
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y\n1,0\nabc,1\n3,2\n4,nan\n", encoding="utf-8")
     before = window.dataset
@@ -135,8 +135,8 @@ def test_importing_a_bad_csv_lists_every_bad_row_and_keeps_the_data(main_window,
     assert window.dataset is before
 
 
-def test_importing_and_dropping_a_good_csv_loads_it(main_window, qtbot, tmp_path):
-    window = main_window
+def test_importing_and_dropping_a_good_csv_loads_it(lesson_window, qtbot, tmp_path):
+    window = lesson_window
     good = tmp_path / "good.csv"
     good.write_text("x,y\n1,0\n2,0\n3,1\n5,1\n4,0\n", encoding="utf-8")
     window.load_dataset_file(str(good))
@@ -158,8 +158,8 @@ def test_importing_and_dropping_a_good_csv_loads_it(main_window, qtbot, tmp_path
     qtbot.waitUntil(lambda: len(window.dataset) == 2, timeout=5000)
 
 
-def test_export_writes_the_dataset_and_a_bad_destination_is_refused(main_window, tmp_path):
-    window = main_window
+def test_export_writes_the_dataset_and_a_bad_destination_is_refused(lesson_window, tmp_path):
+    window = lesson_window
     path = tmp_path / "out.csv"
     assert window.export_dataset(str(path))
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -172,8 +172,8 @@ def test_export_writes_the_dataset_and_a_bad_destination_is_refused(main_window,
     assert path.read_text(encoding="utf-8").splitlines() == lines  # nothing replaced
 
 
-def test_synthetic_data_replaces_the_dataset(main_window, qtbot):
-    window = main_window
+def test_synthetic_data_replaces_the_dataset(lesson_window, qtbot):
+    window = lesson_window
     panel = window.dataset_panel
     panel.n_box.setValue(300)
     panel.kind_combo.setCurrentIndex(1)  # overlapping
@@ -183,8 +183,8 @@ def test_synthetic_data_replaces_the_dataset(main_window, qtbot):
     qtbot.waitUntil(lambda: window.grid is not None, timeout=20000)
 
 
-def test_a_descent_step_updates_the_table_and_the_plot(main_window, qtbot):
-    window = main_window
+def test_a_descent_step_updates_the_table_and_the_plot(lesson_window, qtbot):
+    window = lesson_window
     window.step_once()
     window.step_once()
     qtbot.waitUntil(
@@ -197,8 +197,8 @@ def test_a_descent_step_updates_the_table_and_the_plot(main_window, qtbot):
     assert window.data_plot.boundary.value() == pytest.approx(-b / w)
 
 
-def test_a_large_dataset_loads_without_freezing_and_previews_first(main_window, qtbot, tmp_path):
-    window = main_window
+def test_a_large_dataset_loads_without_freezing_and_previews_first(lesson_window, qtbot, tmp_path):
+    window = lesson_window
     rng = np.random.default_rng(3)
     n = 200_000
     x = rng.normal(size=n)
@@ -215,11 +215,11 @@ def test_a_large_dataset_loads_without_freezing_and_previews_first(main_window, 
     assert isinstance(window.dataset, Dataset)
 
 
-def test_the_comparison_lists_the_natural_log_cost_once(main_window):
-    table = main_window.likelihood_panel.compare_table
-    main_window.set_log_base("e")
+def test_the_comparison_lists_the_natural_log_cost_once(lesson_window):
+    table = lesson_window.likelihood_panel.compare_table
+    lesson_window.set_log_base("e")
     rows = [table.verticalHeaderItem(r).text() for r in range(table.rowCount())]
     assert rows == ["L", "cost (ln)"]
-    main_window.set_log_base("10")
+    lesson_window.set_log_base("10")
     rows = [table.verticalHeaderItem(r).text() for r in range(table.rowCount())]
     assert rows == ["L", "cost (log10)", "cost (ln)"]

@@ -77,3 +77,25 @@ def test_hidden_partials_and_direction_panels_catch_up_when_raised(main_window, 
     assert partials.values["point"][0].text().endswith(", −3)")  # the point moved while hidden
     window.docks["direction"].raise_()
     qtbot.waitUntil(lambda: direction.labels["derivative"].text() != "", timeout=5000)
+
+
+def test_the_hidden_likelihood_table_and_data_plot_catch_up_when_raised(main_window, qtbot):
+    import math
+
+    from gdviz.core.numbers import parse_number
+
+    window = main_window
+    table, plot = window.likelihood_panel, window.data_plot
+    assert table.visibleRegion().isEmpty() and plot.visibleRegion().isEmpty()
+    assert table.model.rowCount() == 0 and plot.caption.text() == ""  # nothing computed yet
+    window.set_point(0.5, -4.0)  # the lecture's first model, while neither is seen
+    assert table.model.rowCount() == 0
+    for name in ("likelihood", "data"):
+        window.docks[name].raise_()
+    qtbot.waitUntil(lambda: table.model.rowCount() == 8, timeout=5000)
+    qtbot.waitUntil(lambda: plot.caption.text().startswith("w = 0.5, b = −4"), timeout=5000)
+    assert "(the point)" in table.model_label.text()
+    # ERRATA: L = 2.000271323106e-8 for (w, b) = (0.5, −4)
+    shown = parse_number(table.labels["log_likelihood"].text())
+    assert shown == pytest.approx(math.log(2.000271323106e-8), rel=1e-9)
+    assert plot.boundary.value() == 8.0  # x = −b/w
