@@ -63,9 +63,9 @@ def measure(quick: bool = False) -> list[Figure]:
     """Rebuild times at 200² and 400², gdviz vs GLSurfacePlotItem(shader='shaded'), same run,
     the two timed in turn (best of 11 rounds at 200², of 3 at 400²).
 
-    "arrays" stops where the GL upload starts (mesh, normals, colours; the baseline's MeshData
-    parsing);
-    "+ paint" adds the upload and one frame, which llvmpipe (software GL) dominates.
+    "arrays" stops where the GL upload starts (mesh, normals, colours; for the baseline also its
+    MeshData parsing); "+ paint" adds the upload and one frame, which llvmpipe (software GL)
+    dominates.
     """
     import pyqtgraph.opengl as gl
 
