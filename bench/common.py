@@ -37,13 +37,25 @@ def best_time(fn: Callable[[], object], repeat: int = 5, number: int = 1) -> flo
     return best
 
 
-def paired_best_times(fns: Sequence[Callable[[], object]], rounds: int) -> list[float]:
-    """The fastest of `rounds` timings of each fn, timed in turn round by round, so a machine
-    that slows down for a while slows every side alike; seconds per call, in fns' order."""
-    best = [float("inf")] * len(fns)
+def in_turn(runs: Sequence[Callable[[], float]], rounds: int) -> list[list[float]]:
+    """Each run's `rounds` results (seconds it reports), the runs taking turns round by round, so
+    a machine that slows down for a while slows every side alike; in runs' order."""
+    results: list[list[float]] = [[] for _ in runs]
     for _ in range(rounds):
-        for k, fn in enumerate(fns):
-            start = time.perf_counter()
-            fn()
-            best[k] = min(best[k], time.perf_counter() - start)
-    return best
+        for k, run in enumerate(runs):
+            results[k].append(run())
+    return results
+
+
+def _timed(fn: Callable[[], object]) -> Callable[[], float]:
+    def run() -> float:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+
+    return run
+
+
+def paired_best_times(fns: Sequence[Callable[[], object]], rounds: int) -> list[float]:
+    """The fastest of `rounds` timings of each fn, timed in turn (in_turn); seconds per call."""
+    return [min(times) for times in in_turn([_timed(fn) for fn in fns], rounds)]

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import Figure
+from bench.common import Figure, in_turn
 
 REPO = Path(__file__).resolve().parents[1]
 FRAMES, SIZE, STEPS, FPS = 120, (1280, 720), 120, 30
@@ -73,11 +73,8 @@ def _paired_medians(pairs: dict[str, Callable[[], float]], repeat: int) -> dict[
     """Each timing run once untimed, then `repeat` rounds in turn; the median of each."""
     for run in pairs.values():
         run()
-    times: dict[str, list[float]] = {key: [] for key in pairs}
-    for _ in range(repeat):
-        for key, run in pairs.items():
-            times[key].append(run())
-    return {key: statistics.median(values) for key, values in times.items()}
+    times = in_turn(list(pairs.values()), repeat)
+    return {key: statistics.median(values) for key, values in zip(pairs, times, strict=True)}
 
 
 def encode_only_seconds(frames: list, fmt: str, folder: Path, hold: int = HOLD) -> float:
